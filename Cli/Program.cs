@@ -1,0 +1,37 @@
+using ParNetDetect.Cli;
+using ParNetDetect.Cli.Commands;
+
+// Verbs register here, one line each; each lives in Commands/<Verb>Command.cs.
+IVerb[] verbs =
+[
+    new InfoCommand(),
+];
+
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("usage: detect <verb> [options]\n");
+    foreach (var v in verbs) Console.WriteLine($"  {v.Name,-10} {v.Summary}");
+    Console.WriteLine("\n`detect <verb> --help` shows a verb's options.");
+    return args.Length == 0 ? 2 : 0;
+}
+
+var verb = verbs.FirstOrDefault(v => v.Name == args[0]);
+if (verb == null)
+{
+    Console.Error.WriteLine($"detect: unknown verb '{args[0]}'. Known: {string.Join(", ", verbs.Select(v => v.Name))}.");
+    return 2;
+}
+if (args.Skip(1).Any(a => a is "-h" or "--help"))
+{
+    Console.WriteLine(verb.Usage);
+    return 0;
+}
+try
+{
+    return verb.Run(new CommandLine(args.Skip(1)));
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"detect {verb.Name}: {e.Message}\n\n{verb.Usage}");
+    return 2;
+}

@@ -1,0 +1,24 @@
+using ParNetDetect.Platform;
+using TorchSharp;
+
+namespace ParNetDetect.Backbone.Tests;
+
+public class TorchSharpLoadTests
+{
+    [Fact]
+    public void LibtorchLoadsAndComputes()
+    {
+        TorchRuntime.Initialize();
+        using var a = torch.arange(6, dtype: torch.float32).reshape(2, 3);
+        using var b = torch.ones(3, 2);
+        using var c = a.matmul(b);
+        Assert.Equal(new float[] { 3, 3, 12, 12 }, c.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void MallocTuningIsAppliedByTheRuntime()
+    {
+        TorchRuntime.Initialize();
+        Assert.Equal(Environment.GetEnvironmentVariable(MallocTuning.EnvironmentSwitch) != "0", MallocTuning.IsApplied);
+    }
+}
