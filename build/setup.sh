@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Idempotent set-up on a fresh Debian/Ubuntu machine: installs the system packages that are missing, checks the
+# .NET 10 SDK, then restores and builds. Called by ./detect, ./coco-eval and ./run-tests on first use.
+#   build/setup.sh run    packages the programs need at run time
+#   build/setup.sh test   plus what the test suite needs (an MQTT broker)
+set -euo pipefail
+mode=${1:-run}
+cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null; then sudo "$@"
+  else echo "setup: need root to run: $*" >&2; exit 1; fi
+}
+
+apt_updated=0
+apt_install() {
+  command -v apt-get >/dev/null || { echo "setup: not a Debian/Ubuntu system; install by hand: $*" >&2; exit 1; }
+  if [ $apt_updated -eq 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
+  echo "setup: installing $*" >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# A package is needed when the file it provides is missing (names differ across releases, e.g. libgtk-3-0t64).
+missing=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+pick() { # first candidate package name that apt knows
+  for p in "$@"; do apt-cache show "$p" >/dev/null 2>&1 && { echo "$p"; return; }; done; echo "$1"; }
+have_lib 'libgtk-3.so.0' || missing+=(gtk)          # OpenCvSharp's native library links GTK 3
+command -v ffmpeg >/dev/null || missing+=(ffmpeg)   # network cameras are read through an ffmpeg process
+if [ "$mode" = test ]; then
+  [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)  # a real MQTT broker for the service's tests
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null && { as_root apt-get update -qq; apt_updated=1; }
+  pkgs=()
+  for m in "${missing[@]}"; do
+    case $m in
+      gtk) pkgs+=("$(pick libgtk-3-0t64 libgtk-3-0)") ;;
+      *) pkgs+=("$m") ;;
+    esac
+  done
+  apt_install "${pkgs[@]}"
+fi
+
+if ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+  echo "setup: the .NET 10 SDK is missing; trying the distribution's package." >&2
+  apt_install dotnet-sdk-10.0 || {
+    echo "setup: install the .NET 10 SDK (https://learn.microsoft.com/dotnet/core/install/linux) and rerun." >&2
+    exit 1; }
+fi
