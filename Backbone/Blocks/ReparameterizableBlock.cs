@@ -1,0 +1,69 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ParNetDetect.Backbone.Blocks;
+
+/// <summary>
+/// The part RepVGG-SSE and downsampling blocks share: a 3x3 conv-BN branch (stride s) plus a 1x1 conv-BN branch
+/// (after a 2x2 average pool when s = 2), which <see cref="FuseBranches"/> merges into one 3x3 conv with bias.
+/// State-dict names: conv3x3.{conv,bn}, conv1x1.{conv,bn}; fused: reparam.{weight,bias}.
+/// </summary>
+public abstract class ReparameterizableBlock : nn.Module<Tensor, Tensor>
+{
+    ConvBn? conv3x3;
+    ConvBn? conv1x1;
+    Conv2d? reparam;
+    readonly int stride;
+    readonly int groups;
+
+    protected ReparameterizableBlock(string name, int inChannels, int outChannels, int stride, int groups) : base(name)
+    {
+        if (stride is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(stride), stride, "stride must be 1 or 2");
+        conv3x3 = new ConvBn(inChannels, outChannels, 3, stride, groups);
+        conv1x1 = new ConvBn(inChannels, outChannels, 1, stride: 1, groups);
+        this.stride = stride;
+        this.groups = groups;
+    }
+
+    public bool IsFused => reparam is not null;
+
+    /// <summary>Sum of the conv branches. x: (N, Cin, H, W) -> (N, Cout, ceil(H/s), ceil(W/s)).</summary>
+    protected Tensor Branches(Tensor x)
+    {
+        if (reparam is not null) return reparam.forward(x);
+        using var a = conv3x3!.forward(x);
+        using var shrunk = stride == 2 ? Reparameterization.AveragePool2x2(x) : null;
+        using var b = conv1x1!.forward(shrunk ?? x);
+        return a.add(b);
+    }
+
+    /// <summary>In place and idempotent: both branches become one 3x3 conv with bias (same stride and groups).</summary>
+    protected void FuseBranches()
+    {
+        if (reparam is not null) return;
+        var (w3, b3) = conv3x3!.Folded();
+        var (w1, b1) = conv1x1!.Folded();
+        using (w3) using (b3) using (w1) using (b1)
+        using (var w1As3 = stride == 2 ? Reparameterization.AvgPoolAnd1x1To3x3Stride2(w1) : Reparameterization.CentreTo3x3(w1))
+        using (var weight = w3 + w1As3)
+        using (var bias = b3 + b1)
+            reparam = Reparameterization.NewConv3x3(weight, bias, stride, groups);
+        register_module(nameof(conv3x3), null!);
+        register_module(nameof(conv1x1), null!);
+        conv3x3.Dispose();
+        conv1x1.Dispose();
+        conv3x3 = conv1x1 = null;
+        register_module(nameof(reparam), reparam);
+    }
+
+    /// <summary>Output size of this block for an h x w input.</summary>
+    public (int H, int W) OutputSize(int h, int w) =>
+        stride == 2 ? (Reparameterization.HalveCeil(h), Reparameterization.HalveCeil(w)) : (h, w);
+
+    /// <summary>Multiply-accumulates of the conv branches for an h x w input.</summary>
+    protected long BranchMacs(int h, int w)
+    {
+        var (oh, ow) = OutputSize(h, w);
+        return reparam is not null ? reparam.weight.numel() * oh * ow : conv3x3!.Macs(oh, ow) + conv1x1!.Macs(oh, ow);
+    }
+}

@@ -1,0 +1,72 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ParNetDetect.Backbone.Blocks;
+
+/// <summary>
+/// The skip branch of a RepVGG-SSE block: u = BN(x); branch = u * sigmoid(W * GAP(u)), W a bias-free 1x1 conv C -> C
+/// with no reduction. Fused, the BN becomes a per-channel affine u = scale * x + shift that is never materialised:
+/// GAP(u) = scale * GAP(x) + shift, and u * g = x * (scale * g) + shift * g.
+/// </summary>
+public sealed class SkipSqueezeExcitation : nn.Module
+{
+    BatchNorm2d? bn;
+    Parameter? scale;
+    Parameter? shift;
+    readonly Conv2d gate;
+
+    public SkipSqueezeExcitation(int channels) : base(nameof(SkipSqueezeExcitation))
+    {
+        bn = nn.BatchNorm2d(channels);
+        gate = nn.Conv2d(channels, channels, 1, bias: false);
+        RegisterComponents();
+    }
+
+    public bool IsFused => bn is null;
+
+    /// <summary>Returns y + branch(x). x, y: (N, C, H, W).</summary>
+    public Tensor AddTo(Tensor y, Tensor x)
+    {
+        if (bn is not null)
+        {
+            using var u = bn.forward(x);
+            using var pooledBn = nn.functional.adaptive_avg_pool2d(u, [1, 1]);
+            using var g = Gate(pooledBn);
+            return y.addcmul(u, g, 1);
+        }
+
+        using var s = scale!.reshape(1, -1, 1, 1);
+        using var t = shift!.reshape(1, -1, 1, 1);
+        using var pooled = nn.functional.adaptive_avg_pool2d(x, [1, 1]);
+        using var pooledU = torch.addcmul(t, pooled, s, 1);
+        using var gFused = Gate(pooledU);
+        using var xScale = s * gFused;
+        using var xShift = t * gFused;
+        using var withX = y.addcmul(x, xScale, 1);
+        return withX.add(xShift);
+    }
+
+    /// <summary>sigmoid(W * GAP(u)) from GAP(u): (N, C, 1, 1) -> (N, C, 1, 1).</summary>
+    Tensor Gate(Tensor pooledU)
+    {
+        using var logits = gate.forward(pooledU);
+        return logits.sigmoid();
+    }
+
+    /// <summary>Replaces the BN by its eval-mode affine (kept as parameters, as trainable as BN's gamma and beta).</summary>
+    public void Fuse()
+    {
+        if (bn is null) return;
+        var (s, t) = Reparameterization.BatchNormAffine(bn);
+        scale = new Parameter(s);
+        shift = new Parameter(t);
+        register_module(nameof(bn), null!);
+        bn.Dispose();
+        bn = null;
+        register_parameter(nameof(scale), scale);
+        register_parameter(nameof(shift), shift);
+    }
+
+    public long Macs() => gate.weight.numel();
+}

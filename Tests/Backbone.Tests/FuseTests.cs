@@ -1,0 +1,69 @@
+using ParNetDetect.Platform;
+using static TorchSharp.torch;
+
+namespace ParNetDetect.Backbone.Tests;
+
+/// <summary>Fused (one 3x3 conv + bias + gate per block) and unfused models agree in eval mode.</summary>
+public class FuseTests
+{
+    public FuseTests() => TorchRuntime.Initialize();
+
+    // Small variants at several sizes, odd and not divisible by 32 included; the wide ones at one small size
+    // (their blocks are the same code, only wider) to keep the suite fast.
+    [Theory]
+    [InlineData("parnet-n", 64, 64, 2)]
+    [InlineData("parnet-n", 97, 75, 1)]
+    [InlineData("parnet-n", 31, 33, 1)]
+    [InlineData("parnet-t", 96, 80, 1)]
+    [InlineData("parnet-t", 57, 71, 1)]
+    [InlineData("parnet-s", 64, 64, 1)]
+    [InlineData("parnet-s", 45, 45, 1)]
+    [InlineData("parnet-s96", 64, 64, 1)]
+    [InlineData("parnet-m", 64, 64, 1)]
+    [InlineData("parnet-l", 64, 64, 1)]
+    [InlineData("parnet-xl", 64, 64, 1)]
+    public void FusedMatchesUnfused(string name, int h, int w, int batch)
+    {
+        using var scope = NewDisposeScope();
+        using var model = ParNet.Create(name, new ParNetOptions { NumClasses = 10 });
+        ModelRandomization.RandomizeBatchNorms(model, seed: 1);
+        model.eval();
+        using var _ = no_grad();
+        var x = randn(batch, 3, h, w, generator: new Generator(2));
+
+        var before = model.ForwardFeatures(x);
+        var logitsBefore = model.forward(x);
+        model.Fuse();
+        var after = model.ForwardFeatures(x);
+        var logitsAfter = model.forward(x);
+
+        AssertClose(before.P3, after.P3);
+        AssertClose(before.P4, after.P4);
+        AssertClose(before.P5, after.P5);
+        AssertClose(logitsBefore, logitsAfter);
+    }
+
+    [Fact]
+    public void FuseIsIdempotentAndRemovesTheBranches()
+    {
+        using var scope = NewDisposeScope();
+        using var model = ParNet.Create("parnet-n");
+        model.Fuse();
+        var names = model.state_dict().Keys.ToList();
+        model.Fuse();
+        Assert.True(model.IsFused);
+        Assert.Equal(names, model.state_dict().Keys.ToList());
+        Assert.DoesNotContain(names, n => n.Contains("conv1x1") || n.Contains("conv3x3") || n.Contains(".sse.bn."));
+        Assert.Contains("stem.0.reparam.weight", names);
+        Assert.Contains("streams.0.0.sse.scale", names);
+        Assert.Contains("fusion.0.bn_stream.weight", names);
+    }
+
+    static void AssertClose(Tensor expected, Tensor actual)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        double scale = expected.abs().max().item<float>();
+        double diff = (expected - actual).abs().max().item<float>();
+        Assert.True(diff <= 1e-4 * Math.Max(1.0, scale), $"max |fused - unfused| = {diff:G3} (output scale {scale:G3})");
+    }
+}
