@@ -1,0 +1,51 @@
+namespace ParNetDetect.Data.Tests;
+
+public class DatasetReaderTests
+{
+    [Fact]
+    public void Coco_reads_images_boxes_and_category_map()
+    {
+        var ds = DetectionDatasets.Open(TestPaths.Coco8Json);
+        Assert.Equal("coco", ds.Format);
+        Assert.Equal(8, ds.Count);
+        Assert.Equal(80, ds.ClassNames.Count);
+        Assert.Equal(34, Enumerable.Range(0, ds.Count).Sum(i => ds[i].Annotations.Count));
+        // COCO ids have gaps: class 79 (toothbrush) is category 90, class 11 (stop sign) is 13.
+        Assert.Equal(90, ds.Categories.ToCategoryId(79));
+        Assert.Equal(11, ds.Categories.ToClassIndex(13));
+        Assert.False(ds.Categories.TryGetClassIndex(12, out _));
+        Assert.Equal("no problems found", ds.Issues.Summary());
+    }
+
+    [Fact]
+    public void Yolo_and_coco_layouts_agree()
+    {
+        var coco = DetectionDatasets.Open(TestPaths.Coco8);
+        var yolo = DetectionDatasets.Open(TestPaths.Coco8Yaml, "train");
+        Assert.Equal("yolo", yolo.Format);
+        Assert.Equal(coco.Count, yolo.Count);
+        var cocoById = Enumerable.Range(0, coco.Count).Select(i => coco[i]).ToDictionary(r => r.Id);
+        for (int i = 0; i < yolo.Count; i++)
+        {
+            var y = yolo[i];
+            var c = cocoById[y.Id];
+            Assert.Equal((c.Width, c.Height), (y.Width, y.Height));
+            Assert.Equal(c.Annotations.Count, y.Annotations.Count);
+            foreach (var (a, b) in c.Annotations.OrderBy(a => a.Box.X).Zip(y.Annotations.OrderBy(a => a.Box.X)))
+            {
+                Assert.Equal(a.ClassIndex, b.ClassIndex);
+                Assert.Equal(a.Box.X, b.Box.X, 0.05f);
+                Assert.Equal(a.Box.Height, b.Box.Height, 0.05f);
+            }
+        }
+        Assert.Equal(1, yolo.Issues.Count(DatasetIssues.MissingLabelFile));
+    }
+
+    [Fact]
+    public void Image_header_reads_jpeg_size_without_decoding()
+    {
+        var ds = DetectionDatasets.Open(TestPaths.Coco8Json);
+        for (int i = 0; i < ds.Count; i++)
+            Assert.Equal((ds[i].Width, ds[i].Height), ImageHeader.TryReadSize(ds[i].FilePath));
+    }
+}

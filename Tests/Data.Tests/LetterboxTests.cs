@@ -1,0 +1,36 @@
+using OpenCvSharp;
+using ParNetDetect.Platform;
+using TorchSharp;
+using Scalar = OpenCvSharp.Scalar;
+
+namespace ParNetDetect.Data.Tests;
+
+public class LetterboxTests
+{
+    [Fact]
+    public void Info_maps_boxes_there_and_back()
+    {
+        var info = LetterboxInfo.Compute(1920, 1080, 640);
+        Assert.Equal(1f / 3, info.Scale, 1e-6f);
+        Assert.Equal((0f, 140f), (info.PadX, info.PadY));
+        var box = new BoxXywh(300, 200, 150, 90);
+        var onCanvas = info.ToCanvas(box);
+        var back = info.ToOriginal(onCanvas.X, onCanvas.Y, onCanvas.Right, onCanvas.Bottom);
+        Assert.Equal(300, back.X1, 1e-3f);
+        Assert.Equal(290, back.Y2, 1e-3f);
+    }
+
+    [Fact]
+    public void Fast_path_writes_rgb_chw_into_the_tensor_and_pads_grey()
+    {
+        TorchRuntime.Initialize();
+        using var bgr = new Mat(100, 200, MatType.CV_8UC3, new Scalar(10, 20, 30)); // B=10, G=20, R=30
+        using var letterbox = new LetterboxTransform(64);
+        using var tensor = torch.zeros(1, 3, 64, 64);
+        var info = letterbox.ToTensor(bgr, tensor);
+        Assert.Equal(16f, info.PadY);
+        Assert.Equal(30 / 255f, tensor[0, 0, 32, 32].item<float>(), 1e-6f); // R plane first
+        Assert.Equal(10 / 255f, tensor[0, 2, 32, 32].item<float>(), 1e-6f);
+        Assert.Equal(114 / 255f, tensor[0, 1, 2, 32].item<float>(), 1e-6f); // top padding
+    }
+}
