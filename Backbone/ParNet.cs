@@ -134,8 +134,9 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
     /// <summary>Trainable parameters without the classifier.</summary>
     public long BackboneParameterCount() => TrainableParameterCount() - (head?.ParameterCount() ?? 0);
 
-    /// <summary>Multiply-accumulates of every conv and linear layer for one h x w image (elementwise ops not counted).</summary>
-    public long Macs(int h, int w)
+    /// <summary>Multiply-accumulates of every conv (and the classifier's linear layer when asked) for one h x w image;
+    /// elementwise ops are not counted.</summary>
+    public long Macs(int h, int w, bool includeClassifier = true)
     {
         long macs = 0;
         (int H, int W) Down(DownsamplingBlock block, (int H, int W) size)
@@ -152,7 +153,7 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
         Down(stream1_down, s4);
         macs += fusion[0].Macs(s8.H, s8.W) + fusion[1].Macs(s16.H, s16.W);
         Down(final_down, s16);
-        return macs + (head?.Macs() ?? 0);
+        return macs + (includeClassifier ? head?.Macs() ?? 0 : 0);
     }
 
     /// <summary>Tap shapes (C, H, W) for an h x w input.</summary>

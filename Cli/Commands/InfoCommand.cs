@@ -1,3 +1,7 @@
+using System.Text.Json;
+using ParNetDetect.Backbone;
+using ParNetDetect.Platform;
+
 namespace ParNetDetect.Cli.Commands;
 
 /// <summary>`detect info`: parameter counts, GMACs and tap shapes of the ParNet variants.</summary>
@@ -5,12 +9,64 @@ public sealed class InfoCommand : IVerb
 {
     public string Name => "info";
     public string Summary => "ParNet variants: parameters (unfused/fused), GMACs, feature-tap shapes";
-    public string Usage => "usage: detect info [--model NAME] [--img 640] [--json]";
+    public string Usage => """
+        usage: detect info [--model NAME] [--img 640] [--json]
+
+          --model NAME  one variant (default: all): 
+        """ + string.Join(", ", ParNet.VariantNames) + """
+
+          --img N       square input size for GMACs and tap shapes (default 640)
+          --json        a JSON array: name, params, params_fused, backbone_params, backbone_params_fused,
+                        gmacs (fused backbone), gmacs_unfused, img, taps
+        Parameters are trainable ones; params/params_fused include the 1000-class ImageNet classifier, as the
+        paper counts; backbone_* and GMACs exclude it.
+        """;
 
     public int Run(CommandLine args)
     {
+        string? model = args.String("model");
+        int img = args.Int("img", 640, min: 1, max: 8192);
+        bool json = args.Flag("json");
         args.EnsureAllUsed();
-        Console.WriteLine("info: the backbone is being built (issue 2).");
+        if (model != null && !ParNet.VariantNames.Contains(model, StringComparer.OrdinalIgnoreCase))
+            throw new UsageException($"unknown model '{model}'. Known: {string.Join(", ", ParNet.VariantNames)}.");
+
+        TorchRuntime.Initialize();
+        var names = model != null ? [model] : ParNet.VariantNames;
+        var summaries = names.Select(n => ParNetSummary.Of(n, img)).ToList();
+        Console.WriteLine(json ? ToJson(summaries) : ToTable(summaries, img));
         return 0;
     }
+
+    static string ToTable(IEnumerable<ParNetSummary> summaries, int img)
+    {
+        var lines = new List<string>
+        {
+            $"{"variant",-11} {"params M",9} {"fused M",8} {"backbone M",10} {"fused",7} {"GMACs@" + img,10} {"unfused",8}  {"P3 (C,H,W)",-16} {"P4",-16} {"P5",-16}",
+        };
+        foreach (var s in summaries)
+            lines.Add($"{s.Name,-11} {M(s.Params),9} {M(s.ParamsFused),8} {M(s.BackboneParams),10} {M(s.BackboneParamsFused),7} " +
+                      $"{G(s.MacsFused),10} {G(s.Macs),8}  {Shape(s.P3Shape),-16} {Shape(s.P4Shape),-16} {Shape(s.P5Shape),-16}");
+        lines.Add("params include the 1000-class ImageNet classifier; backbone and GMACs (conv MACs, fused / unfused) exclude it.");
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    static string M(long n) => (n / 1e6).ToString("F2");
+    static string G(long n) => (n / 1e9).ToString("F2");
+    static string Shape(long[] s) => string.Join("x", s);
+
+    static string ToJson(IEnumerable<ParNetSummary> summaries) =>
+        JsonSerializer.Serialize(summaries.Select(s => new Dictionary<string, object>
+        {
+            ["name"] = s.Name,
+            ["description"] = s.Description,
+            ["img"] = s.ImageSize,
+            ["params"] = s.Params,
+            ["params_fused"] = s.ParamsFused,
+            ["backbone_params"] = s.BackboneParams,
+            ["backbone_params_fused"] = s.BackboneParamsFused,
+            ["gmacs"] = Math.Round(s.MacsFused / 1e9, 3),
+            ["gmacs_unfused"] = Math.Round(s.Macs / 1e9, 3),
+            ["taps"] = new Dictionary<string, long[]> { ["p3"] = s.P3Shape, ["p4"] = s.P4Shape, ["p5"] = s.P5Shape },
+        }), new JsonSerializerOptions { WriteIndented = true });
 }
