@@ -1,0 +1,114 @@
+using CocoEval.Evaluation;
+
+namespace CocoEval;
+
+/// <summary>
+/// COCO bbox evaluation with pycocotools' exact numbers. Works on in-memory data (the trainer's validation) or on
+/// files (streamed); categories are evaluated in parallel.
+/// </summary>
+/// <example><code>
+/// var result = new CocoEvaluator().Evaluate(groundTruth, detections);
+/// Console.Write(result.Summary());
+/// </code></example>
+public sealed class CocoEvaluator(CocoEvalOptions? options = null)
+{
+    public CocoEvalOptions Options { get; } = options ?? new CocoEvalOptions();
+
+    /// <summary>Loads a COCO instances file and a results file (array, or object with 'annotations') and evaluates.</summary>
+    public CocoEvalResult EvaluateFiles(string groundTruthPath, string detectionsPath)
+    {
+        var groundTruth = CocoGroundTruth.Load(groundTruthPath);
+        var detections = Json.CocoJsonLoader.LoadDetections(detectionsPath, groundTruth);
+        return Evaluate(groundTruth, detections);
+    }
+
+    /// <summary>
+    /// Evaluates <paramref name="detections"/> against <paramref name="groundTruth"/>. A detection on an image the GT
+    /// lacks, or with a negative or non-finite box size or score, throws <see cref="CocoDataException"/>; detections
+    /// of categories the GT lacks are counted in the result and otherwise left out, as pycocotools does.
+    /// </summary>
+    public CocoEvalResult Evaluate(CocoGroundTruth groundTruth, IReadOnlyList<CocoDetection> detections)
+    {
+        int[] maxDets = Options.SortedMaxDets();
+        var input = EvaluationInput.Build(groundTruth, detections);
+        var tables = new EvaluationTables(input.CategoryCount, maxDets.Length);
+        var curves = new ConfidenceCurve?[input.CategoryCount];
+        var gtCounts = new int[input.CategoryCount];
+
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism };
+        Parallel.For(0, input.CategoryCount, parallel,
+            () => new CategoryWorker(input, tables, maxDets, Options.CollectConfidenceCurves),
+            (k, _, worker) =>
+            {
+                (curves[k], gtCounts[k]) = worker.Evaluate(k);
+                return worker;
+            },
+            _ => { });
+
+        var categories = CategoryResults(groundTruth, input, tables, curves, gtCounts);
+        var counts = new EvaluationCounts(groundTruth.Images.Count, groundTruth.Annotations.Count, detections.Count,
+            input.UnknownCategoryDetections);
+        return new CocoEvalResult(tables, maxDets, Options.HeadlineAtLargestMaxDets, categories, counts);
+    }
+
+    private static CategoryResult[] CategoryResults(CocoGroundTruth groundTruth, EvaluationInput input,
+        EvaluationTables tables, ConfidenceCurve?[] curves, int[] gtCounts)
+    {
+        int m = tables.M - 1;
+        var t50 = tables.IouThresholds.ToList().IndexOf(0.5);
+        var t75 = tables.IouThresholds.ToList().IndexOf(0.75);
+        var result = new CategoryResult[input.CategoryCount];
+        for (int k = 0; k < result.Length; k++)
+        {
+            long id = input.CategoryIds[k];
+            groundTruth.TryGetCategoryIndex(id, out int listIndex);
+            var precision = (int t) => Enumerable.Range(0, tables.R)
+                .Select(r => tables.Precision[tables.PrecisionIndex(t, r, k, 0, m)]);
+            double ap = MeasuredMean(Enumerable.Range(0, tables.T).SelectMany(precision));
+            double ar = MeasuredMean(Enumerable.Range(0, tables.T).Select(t => tables.Recall[tables.RecallIndex(t, k, 0, m)]));
+            result[k] = new CategoryResult(id, groundTruth.Categories[listIndex].Name, gtCounts[k],
+                input.DetCategoryStart[k + 1] - input.DetCategoryStart[k],
+                ap, MeasuredMean(precision(t50)), MeasuredMean(precision(t75)), ar, curves[k]);
+        }
+        return result;
+    }
+
+    /// <summary>numpy's mean of the entries that are not -1, or -1 when there are none.</summary>
+    private static double MeasuredMean(IEnumerable<double> values)
+    {
+        var measured = values.Where(v => v > -1).ToArray();
+        return measured.Length == 0 ? -1 : NumpyMath.Mean(measured);
+    }
+
+    /// <summary>Evaluates whole categories: every image's matching, then the accumulation. One per thread.</summary>
+    private sealed class CategoryWorker(EvaluationInput input, EvaluationTables tables, int[] maxDets, bool curves)
+    {
+        private readonly CategoryMatches _matches = new(tables.A);
+        private readonly ImageMatcher _matcher =
+            new(input, tables.IouThresholds, CocoEvalParams.AreaRanges, maxDets[^1]);
+        private readonly Accumulator _accumulator = new(tables, maxDets, curves);
+
+        /// <summary>Returns the category's confidence curve (when asked for) and its non-crowd GT count.</summary>
+        public (ConfidenceCurve?, int) Evaluate(int k)
+        {
+            _matches.Reset();
+            int d = input.DetCategoryStart[k], dEnd = input.DetCategoryStart[k + 1];
+            int g = input.GtCategoryStart[k], gEnd = input.GtCategoryStart[k + 1];
+            int nonCrowd = 0;
+            for (int i = g; i < gEnd; i++)
+                nonCrowd += input.GtCrowd[i] ? 0 : 1;
+            // Both ranges are sorted by image rank: walk them together, one image at a time.
+            while (d < dEnd || g < gEnd)
+            {
+                int image = Math.Min(d < dEnd ? input.DetImage[d] : int.MaxValue,
+                    g < gEnd ? input.GtImage[g] : int.MaxValue);
+                int d1 = d, g1 = g;
+                while (d1 < dEnd && input.DetImage[d1] == image) d1++;
+                while (g1 < gEnd && input.GtImage[g1] == image) g1++;
+                _matcher.Match(d, d1, g, g1, _matches);
+                (d, g) = (d1, g1);
+            }
+            return (_accumulator.Accumulate(_matches, k), nonCrowd);
+        }
+    }
+}

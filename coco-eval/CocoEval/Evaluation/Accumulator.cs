@@ -1,0 +1,114 @@
+namespace CocoEval.Evaluation;
+
+/// <summary>
+/// pycocotools' <c>accumulate</c> for one category: merge the images' detections by descending score (ties keep image
+/// order, then rank, like numpy's stable mergesort), then per area range, maxDets and IoU threshold the cumulative
+/// precision/recall, the precision envelope and its samples at the recall thresholds. One instance per worker.
+/// </summary>
+internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool collectCurves)
+{
+    private const double Eps = 2.220446049250313e-16; // numpy.spacing(1)
+
+    private ScoreKey[] _order = new ScoreKey[1024];
+    private double[] _recall = new double[1024];
+    private double[] _precision = new double[1024];
+
+    public ConfidenceCurve? Accumulate(CategoryMatches matches, int k)
+    {
+        int n = matches.Count;
+        if (_order.Length < n)
+        {
+            int size = Math.Max(n, _order.Length * 2);
+            _order = new ScoreKey[size];
+            _recall = new double[size];
+            _precision = new double[size];
+        }
+        for (int i = 0; i < n; i++)
+            _order[i] = new ScoreKey(matches.Scores[i], i);
+        Array.Sort(_order, 0, n);
+
+        if (!matches.HasImages)
+            return null;
+        for (int a = 0; a < matches.AreaCount; a++)
+        {
+            int npig = matches.NonIgnoredGt[a];
+            if (npig == 0)
+                continue; // stays -1: no GT to recall
+            for (int m = 0; m < maxDets.Length; m++)
+                for (int t = 0; t < tables.T; t++)
+                    AccumulateOne(matches, k, a, m, t, npig);
+        }
+        return collectCurves && matches.NonIgnoredGt[0] > 0 ? Curve(matches, maxDets[^1]) : null;
+    }
+
+    private void AccumulateOne(CategoryMatches matches, int k, int a, int m, int t, int npig)
+    {
+        int maxDet = maxDets[m];
+        int areaCount = matches.AreaCount;
+        int nd = 0;
+        double tp = 0, fp = 0;
+        for (int i = 0; i < matches.Count; i++)
+        {
+            int det = _order[i].Index;
+            if (matches.RankInImage[det] >= maxDet)
+                continue;
+            int slot = det * areaCount + a;
+            if ((matches.Ignored[slot] >> t & 1) == 0)
+            {
+                if ((matches.Matched[slot] >> t & 1) != 0) tp++;
+                else fp++;
+            }
+            _recall[nd] = tp / npig;
+            _precision[nd] = tp / (fp + tp + Eps);
+            nd++;
+        }
+        tables.Recall[tables.RecallIndex(t, k, a, m)] = nd > 0 ? _recall[nd - 1] : 0;
+
+        // Precision envelope: running maximum from the right.
+        for (int i = nd - 1; i > 0; i--)
+            if (_precision[i] > _precision[i - 1])
+                _precision[i - 1] = _precision[i];
+
+        // numpy.searchsorted(recall, thresholds, side='left'); thresholds past the last recall keep precision 0.
+        var thresholds = tables.RecallThresholds;
+        int pi = 0;
+        for (int r = 0; r < thresholds.Count; r++)
+        {
+            while (pi < nd && _recall[pi] < thresholds[r])
+                pi++;
+            tables.Precision[tables.PrecisionIndex(t, r, k, a, m)] = pi < nd ? _precision[pi] : 0;
+        }
+    }
+
+    private ConfidenceCurve Curve(CategoryMatches matches, int maxDet)
+    {
+        var grid = ConfidenceCurve.Grid;
+        var precision = new double[grid.Length];
+        var recall = new double[grid.Length];
+        int npig = matches.NonIgnoredGt[0];
+        int i = 0;
+        double tp = 0, fp = 0;
+        // Walk confidences downwards, taking in the detections that reach each one.
+        for (int c = grid.Length - 1; c >= 0; c--)
+        {
+            for (; i < matches.Count && _order[i].Score >= grid[c]; i++)
+            {
+                int det = _order[i].Index;
+                if (matches.RankInImage[det] >= maxDet || (matches.Ignored[det * matches.AreaCount] & 1) != 0)
+                    continue;
+                if ((matches.Matched[det * matches.AreaCount] & 1) != 0) tp++;
+                else fp++;
+            }
+            precision[c] = tp + fp > 0 ? tp / (tp + fp) : 1; // no detection kept: nothing wrong yet
+            recall[c] = tp / npig;
+        }
+        return new ConfidenceCurve(grid, precision, recall);
+    }
+
+    /// <summary>Descending score, ties by position in the concatenation: a stable sort by -score.</summary>
+    private readonly record struct ScoreKey(double Score, int Index) : IComparable<ScoreKey>
+    {
+        public int CompareTo(ScoreKey other) =>
+            Score != other.Score ? other.Score.CompareTo(Score) : Index.CompareTo(other.Index);
+    }
+}

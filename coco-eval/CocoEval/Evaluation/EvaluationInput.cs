@@ -1,0 +1,130 @@
+namespace CocoEval.Evaluation;
+
+/// <summary>
+/// Ground truth and detections laid out for evaluation. Images and categories are ranked by ascending id (pycocotools
+/// sorts its imgIds and catIds); boxes are grouped by category, then image rank, then file order, so one category's
+/// boxes form one contiguous range and each image's boxes a run inside it.
+/// </summary>
+internal sealed class EvaluationInput
+{
+    private EvaluationInput(int imageCount, long[] categoryIds) =>
+        (ImageCount, CategoryIds) = (imageCount, categoryIds);
+
+    public int ImageCount { get; }
+    public long[] CategoryIds { get; }
+    public int CategoryCount => CategoryIds.Length;
+
+    public CocoBox[] GtBoxes { get; private set; } = [];
+    public double[] GtAreas { get; private set; } = [];
+    public bool[] GtCrowd { get; private set; } = [];
+    /// <summary>pycocotools records a match by GT id, so a match to a GT whose id is 0 reads as no match.</summary>
+    public bool[] GtIdIsZero { get; private set; } = [];
+    public int[] GtImage { get; private set; } = [];
+    public int[] GtCategoryStart { get; private set; } = [];
+
+    public CocoBox[] DetBoxes { get; private set; } = [];
+    public double[] DetScores { get; private set; } = [];
+    public int[] DetImage { get; private set; } = [];
+    public int[] DetCategoryStart { get; private set; } = [];
+
+    /// <summary>Detections whose category id is not among the GT categories (left out, as pycocotools does).</summary>
+    public SortedDictionary<long, int> UnknownCategoryDetections { get; } = [];
+
+    public static EvaluationInput Build(CocoGroundTruth gt, IReadOnlyList<CocoDetection> detections)
+    {
+        var imageRank = Ranks(gt.Images.Select(i => i.Id), out _);
+        var categoryRank = Ranks(gt.Categories.Select(c => c.Id), out var categoryIds);
+        var input = new EvaluationInput(imageRank.Count, categoryIds);
+
+        var gtKeep = new List<int>(gt.Annotations.Count);
+        var gtImage = new List<int>(gt.Annotations.Count);
+        var gtCategory = new List<int>(gt.Annotations.Count);
+        for (int i = 0; i < gt.Annotations.Count; i++)
+        {
+            var a = gt.Annotations[i];
+            if (imageRank.TryGetValue(a.ImageId, out int img) && categoryRank.TryGetValue(a.CategoryId, out int cat))
+            {
+                gtKeep.Add(i);
+                gtImage.Add(img);
+                gtCategory.Add(cat);
+            }
+        }
+        int[] gtOrder = GroupOrder(gtCategory, gtImage, input.CategoryCount, input.ImageCount, out var gtStart);
+        input.GtCategoryStart = gtStart;
+        input.GtImage = Permute(gtOrder, k => gtImage[k]);
+        input.GtBoxes = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].Box);
+        input.GtAreas = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].Area);
+        input.GtCrowd = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].IsCrowd);
+        input.GtIdIsZero = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].Id == 0);
+
+        var detKeep = new List<int>(detections.Count);
+        var detImage = new List<int>(detections.Count);
+        var detCategory = new List<int>(detections.Count);
+        for (int i = 0; i < detections.Count; i++)
+        {
+            var d = detections[i];
+            string? problem = DetectionValidation.Problem(d, gt);
+            if (problem is not null)
+                throw new CocoDataException($"detection #{i + 1} {problem}");
+            if (!categoryRank.TryGetValue(d.CategoryId, out int cat))
+            {
+                input.UnknownCategoryDetections[d.CategoryId] =
+                    input.UnknownCategoryDetections.GetValueOrDefault(d.CategoryId) + 1;
+                continue;
+            }
+            detKeep.Add(i);
+            detImage.Add(imageRank[d.ImageId]);
+            detCategory.Add(cat);
+        }
+        int[] detOrder = GroupOrder(detCategory, detImage, input.CategoryCount, input.ImageCount, out var detStart);
+        input.DetCategoryStart = detStart;
+        input.DetImage = Permute(detOrder, k => detImage[k]);
+        input.DetBoxes = Permute(detOrder, k => detections[detKeep[k]].Box);
+        input.DetScores = Permute(detOrder, k => detections[detKeep[k]].Score);
+        return input;
+    }
+
+    private static Dictionary<long, int> Ranks(IEnumerable<long> ids, out long[] sorted)
+    {
+        sorted = ids.ToArray();
+        Array.Sort(sorted);
+        var rank = new Dictionary<long, int>(sorted.Length);
+        for (int i = 0; i < sorted.Length; i++)
+            rank[sorted[i]] = i;
+        return rank;
+    }
+
+    /// <summary>
+    /// Stable order by (primary, secondary) with two counting sorts (least significant key first), O(n + keys);
+    /// <paramref name="primaryStart"/>[p] is where primary key p begins (length primaryCount + 1).
+    /// </summary>
+    private static int[] GroupOrder(List<int> primary, List<int> secondary, int primaryCount, int secondaryCount,
+        out int[] primaryStart)
+    {
+        int n = primary.Count;
+        int[] bySecondary = CountingSort(Enumerable.Range(0, n).ToArray(), secondary, secondaryCount, out _);
+        return CountingSort(bySecondary, primary, primaryCount, out primaryStart);
+    }
+
+    private static int[] CountingSort(int[] items, List<int> key, int keyCount, out int[] start)
+    {
+        start = new int[keyCount + 1];
+        foreach (int item in items)
+            start[key[item] + 1]++;
+        for (int k = 0; k < keyCount; k++)
+            start[k + 1] += start[k];
+        var next = (int[])start.Clone();
+        var sorted = new int[items.Length];
+        foreach (int item in items)
+            sorted[next[key[item]]++] = item;
+        return sorted;
+    }
+
+    private static T[] Permute<T>(int[] order, Func<int, T> value)
+    {
+        var result = new T[order.Length];
+        for (int i = 0; i < order.Length; i++)
+            result[i] = value(order[i]);
+        return result;
+    }
+}
