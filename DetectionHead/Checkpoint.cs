@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using static TorchSharp.torch;
+
+namespace ParNetDetect.DetectionHead;
+
+/// <summary>What a checkpoint says about the model it holds; JSON in the file's header.</summary>
+public sealed record CheckpointInfo
+{
+    /// <summary>Registered detector name, e.g. "parnet-n-yolo".</summary>
+    public required string Model { get; init; }
+    public required IReadOnlyList<string> ClassNames { get; init; }
+    /// <summary>The dataset's category id per class index (COCO results need them).</summary>
+    public required IReadOnlyList<int> CategoryIds { get; init; }
+    /// <summary>Network input side it was trained at.</summary>
+    public required int ImageSize { get; init; }
+    /// <summary>Epochs completed (0 before the first ends).</summary>
+    public int Epoch { get; init; }
+    public int TotalEpochs { get; init; }
+    public double BestFitness { get; init; }
+    /// <summary>Free-form: the command that made it, dataset, metrics.</summary>
+    public IReadOnlyDictionary<string, string> Notes { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// One file holding a detector and, for training runs, what resuming needs: a JSON header
+/// (<see cref="CheckpointInfo"/>) and named binary sections. "model" holds the weights to predict with (the EMA when
+/// training used one); a trainer adds its own sections (raw weights, optimizer, RNG). Written atomically: a
+/// temporary file beside the target is renamed over it, so a crash mid-write never leaves a torn checkpoint.
+/// Layout: magic "PNDETCKP", int32 version, header string, int32 section count, then (name, int64 length, bytes)
+/// per section, then the magic again so a truncated file is recognised as such.
+/// </summary>
+public sealed class Checkpoint
+{
+    const string Magic = "PNDETCKP";
+    const int Version = 1;
+    public const string ModelSection = "model";
+
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+
+    public Checkpoint(CheckpointInfo info) => Info = info;
+
+    public CheckpointInfo Info { get; set; }
+    public Dictionary<string, byte[]> Sections { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Stores a module's parameters and buffers (TorchSharp's state format) as a section.</summary>
+    public void PutModule(string section, nn.Module module)
+    {
+        using var ms = new MemoryStream();
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true)) module.save(w);
+        Sections[section] = ms.ToArray();
+    }
+
+    /// <summary>Loads a section into a module of the same architecture; a mismatch names the checkpoint and the cause.</summary>
+    public void GetModule(string section, nn.Module module, string source)
+    {
+        if (!Sections.TryGetValue(section, out var bytes))
+            throw new InvalidDataException($"checkpoint {source} has no '{section}' section.");
+        try
+        {
+            using var r = new BinaryReader(new MemoryStream(bytes));
+            module.load(r, strict: true);
+        }
+        catch (Exception e) when (e is ArgumentException or EndOfStreamException or InvalidOperationException)
+        {
+            throw new InvalidDataException(
+                $"checkpoint {source}: its '{section}' weights do not fit a {Info.Model} with {Info.ClassNames.Count} classes ({e.Message}).", e);
+        }
+    }
+
+    public void Save(string path)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = full + ".tmp-" + Environment.ProcessId;
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+            using (var w = new BinaryWriter(stream, Encoding.UTF8))
+            {
+                w.Write(Encoding.ASCII.GetBytes(Magic));
+                w.Write(Version);
+                w.Write(JsonSerializer.Serialize(Info, Json));
+                w.Write(Sections.Count);
+                foreach (var (name, bytes) in Sections)
+                {
+                    w.Write(name);
+                    w.Write((long)bytes.Length);
+                    w.Write(bytes);
+                }
+                w.Write(Encoding.ASCII.GetBytes(Magic));
+                w.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    /// <summary>Reads a checkpoint; a missing, foreign, truncated or corrupt file is an <see cref="InvalidDataException"/>
+    /// (or FileNotFoundException) naming it.</summary>
+    public static Checkpoint Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"checkpoint {path} does not exist.", path);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var r = new BinaryReader(stream, Encoding.UTF8);
+            if (Encoding.ASCII.GetString(r.ReadBytes(Magic.Length)) != Magic)
+                throw new InvalidDataException($"{path} is not a ParNet Detect checkpoint.");
+            int version = r.ReadInt32();
+            if (version != Version)
+                throw new InvalidDataException($"checkpoint {path} has format version {version}; this build reads {Version}.");
+            var info = JsonSerializer.Deserialize<CheckpointInfo>(r.ReadString(), Json)
+                       ?? throw new InvalidDataException($"checkpoint {path} has an empty header.");
+            var checkpoint = new Checkpoint(info);
+            int count = r.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                string name = r.ReadString();
+                long length = r.ReadInt64();
+                if (length < 0 || length > stream.Length - stream.Position)
+                    throw new EndOfStreamException();
+                checkpoint.Sections[name] = r.ReadBytes((int)length);
+            }
+            if (Encoding.ASCII.GetString(r.ReadBytes(Magic.Length)) != Magic) throw new EndOfStreamException();
+            if (info.ClassNames.Count == 0 || info.CategoryIds.Count != info.ClassNames.Count)
+                throw new InvalidDataException($"checkpoint {path}: header lists {info.ClassNames.Count} classes and {info.CategoryIds.Count} category ids.");
+            return checkpoint;
+        }
+        catch (Exception e) when (e is EndOfStreamException or JsonException or DecoderFallbackException or IOException
+                                      && e is not FileNotFoundException and not InvalidDataException)
+        {
+            throw new InvalidDataException($"checkpoint {path} is truncated or corrupt ({e.GetType().Name}).", e);
+        }
+    }
+}

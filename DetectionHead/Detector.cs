@@ -1,0 +1,141 @@
+using OpenCvSharp;
+using ParNetDetect.Data;
+using ParNetDetect.Platform;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ParNetDetect.DetectionHead;
+
+/// <summary>
+/// Inference facade: a trained detector, fused and in eval mode, that takes BGR images and returns detections in
+/// the images' own pixels. Letterboxing uses Data's <see cref="LetterboxTransform"/> (the same as training and
+/// validation). Not thread-safe: one instance per thread (the letterbox canvas and input buffer are reused).
+/// </summary>
+public sealed class Detector : IDisposable
+{
+    /// <summary>The name that selects the bundled demo model.</summary>
+    public const string DemoName = "demo";
+
+    /// <summary>The bundled demo model's file, copied beside the assemblies.</summary>
+    public const string DemoFile = "models/parnet-n-yolo-synth.ckpt";
+
+    readonly YoloDetector _model;
+    readonly LetterboxTransform _letterbox;
+    readonly Tensor _single;
+    readonly Device _device;
+
+    Detector(YoloDetector model, CheckpointInfo info, string source, Device device)
+    {
+        _model = model;
+        Info = info;
+        Source = source;
+        _device = device;
+        _letterbox = new LetterboxTransform(info.ImageSize);
+        _single = zeros(1, 3, info.ImageSize, info.ImageSize);
+    }
+
+    /// <summary>Loads a checkpoint ("demo" for the bundled model), fuses it and moves it to <paramref name="device"/>.</summary>
+    public static Detector Load(string weights, string device = "cpu")
+    {
+        TorchRuntime.Initialize();
+        string path = ResolveWeights(weights);
+        var checkpoint = Checkpoint.Load(path);
+        var model = Build(checkpoint, path);
+        var dev = TorchRuntime.ResolveDevice(device);
+        model.Fuse();
+        model.to(dev);
+        return new Detector(model, checkpoint.Info, path, dev);
+    }
+
+    /// <summary>The checkpoint's model, its inference weights loaded, in eval mode, not fused.</summary>
+    public static YoloDetector Build(Checkpoint checkpoint, string source)
+    {
+        YoloDetector model;
+        try { model = YoloDetector.Create(checkpoint.Info.Model, checkpoint.Info.ClassNames.Count); }
+        catch (ArgumentException e) { throw new InvalidDataException($"checkpoint {source}: {e.Message}", e); }
+        checkpoint.GetModule(Checkpoint.ModelSection, model, source);
+        model.eval();
+        return model;
+    }
+
+    /// <summary>"demo" -> the bundled model; anything else must be an existing file.</summary>
+    public static string ResolveWeights(string weights)
+    {
+        if (weights != DemoName) return weights;
+        string bundled = Path.Combine(AppContext.BaseDirectory, DemoFile);
+        return File.Exists(bundled) ? bundled
+            : throw new FileNotFoundException($"the demo model is not bundled with this build (expected {bundled}).", bundled);
+    }
+
+    public CheckpointInfo Info { get; }
+    public string Source { get; }
+    public IReadOnlyList<string> ClassNames => Info.ClassNames;
+    public int ImageSize => Info.ImageSize;
+    public YoloDetector Model => _model;
+
+    /// <summary>Detections on one BGR image, in its pixels, best first.</summary>
+    public IReadOnlyList<Detection> Detect(Mat bgr, DetectOptions? options = null)
+    {
+        CheckImage(bgr, 0);
+        using var scope = NewDisposeScope();
+        var info = _letterbox.ToTensor(bgr, _single);
+        return Run(_single, [info], options)[0];
+    }
+
+    /// <summary>Detections on several BGR images in one forward pass, each in its own pixels.</summary>
+    public IReadOnlyList<Detection>[] Detect(IReadOnlyList<Mat> bgrImages, DetectOptions? options = null)
+    {
+        if (bgrImages.Count == 0) return [];
+        using var scope = NewDisposeScope();
+        var batch = zeros(bgrImages.Count, 3, ImageSize, ImageSize);
+        var infos = new LetterboxInfo[bgrImages.Count];
+        for (int i = 0; i < infos.Length; i++)
+        {
+            CheckImage(bgrImages[i], i);
+            infos[i] = _letterbox.ToTensor(bgrImages[i], batch[i]);
+        }
+        return Run(batch, infos, options);
+    }
+
+    /// <summary>
+    /// Detections for letterboxed images already in a tensor (N, 3, S, S) RGB in [0, 1], e.g. a validation batch;
+    /// each row's boxes are mapped back through its <see cref="LetterboxInfo"/>.
+    /// </summary>
+    public IReadOnlyList<Detection>[] Run(Tensor images, IReadOnlyList<LetterboxInfo> letterbox, DetectOptions? options = null)
+    {
+        if (images.shape[0] != letterbox.Count)
+            throw new ArgumentException($"{images.shape[0]} images but {letterbox.Count} letterbox placements.");
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var predictions = _model.Predict(images.to(_device));
+        var perImage = Nms.Run(predictions, options ?? DetectOptions.Default);
+        for (int i = 0; i < perImage.Length; i++)
+            perImage[i] = ToOriginal(perImage[i], letterbox[i]);
+        return perImage;
+    }
+
+    /// <summary>Canvas boxes to original-image boxes (clipped); boxes that collapse to nothing are dropped.</summary>
+    public static List<Detection> ToOriginal(IReadOnlyList<Detection> canvas, LetterboxInfo info)
+    {
+        var mapped = new List<Detection>(canvas.Count);
+        foreach (var d in canvas)
+        {
+            var (x1, y1, x2, y2) = info.ToOriginal(d.X1, d.Y1, d.X2, d.Y2);
+            if (x2 > x1 && y2 > y1) mapped.Add(new Detection(x1, y1, x2, y2, d.Score, d.ClassIndex));
+        }
+        return mapped;
+    }
+
+    static void CheckImage(Mat bgr, int index)
+    {
+        if (bgr.Empty() || bgr.Type() != MatType.CV_8UC3)
+            throw new ArgumentException($"image {index} must be a non-empty 8-bit BGR Mat (got {(bgr.Empty() ? "an empty Mat" : bgr.Type().ToString())}).");
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _letterbox.Dispose();
+        _single.Dispose();
+    }
+}
