@@ -5,6 +5,8 @@ using ParNetDetect.Cli.Commands;
 IVerb[] verbs =
 [
     new InfoCommand(),
+    new SynthCommand(),
+    new DataCommand(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -37,6 +37,28 @@ public sealed class DatasetIssues
         }
     }
 
+    /// <summary>Adds another collection's counts and examples to this one.</summary>
+    public void AddFrom(DatasetIssues other)
+    {
+        if (ReferenceEquals(other, this)) return;
+        Dictionary<string, int> counts;
+        Dictionary<string, List<string>> examples;
+        lock (other._gate)
+        {
+            counts = new Dictionary<string, int>(other._counts);
+            examples = other._examples.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
+        }
+        lock (_gate)
+        {
+            foreach (var (kind, count) in counts)
+            {
+                _counts[kind] = _counts.GetValueOrDefault(kind) + count;
+                if (!_examples.TryGetValue(kind, out var list)) _examples[kind] = list = new List<string>();
+                list.AddRange(examples[kind].Take(ExamplesPerKind - list.Count));
+            }
+        }
+    }
+
     public int Count(string kind) { lock (_gate) return _counts.GetValueOrDefault(kind); }
 
     public int Total { get { lock (_gate) return _counts.Values.Sum(); } }

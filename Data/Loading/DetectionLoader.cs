@@ -55,17 +55,8 @@ public sealed class DetectionLoader
     internal int[] EpochOrder(int epoch)
     {
         var order = Enumerable.Range(0, _dataset.Count).ToArray();
-        if (_options.Shuffle ?? IsTraining) new Random(MixSeed(_options.Seed, epoch, -1)).Shuffle(order);
+        if (_options.Shuffle ?? IsTraining) new Random(Seeds.Mix(_options.Seed, epoch, -1)).Shuffle(order);
         return order;
-    }
-
-    /// <summary>SplitMix64 of the three numbers: neighbouring seeds give unrelated streams.</summary>
-    internal static int MixSeed(int seed, int epoch, int position)
-    {
-        ulong z = ((ulong)(uint)seed << 32 | (uint)epoch) * 0x9E3779B97F4A7C15UL + (ulong)(uint)position;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return (int)((z ^ (z >> 31)) & int.MaxValue);
     }
 
     /// <summary>One epoch in flight: the worker threads, the prefetch window and the batches waiting in order.</summary>
@@ -203,7 +194,7 @@ public sealed class DetectionLoader
         /// replaced by a random other one (same seed stream, so still reproducible).</summary>
         BatchItem ComposeTraining(int position, SampleComposer composer, Mat sample, List<TargetBox> boxes)
         {
-            var rng = new Random(MixSeed(_loader._options.Seed, _epoch, position));
+            var rng = new Random(Seeds.Mix(_loader._options.Seed, _epoch, position));
             int index = _order[position];
             for (int attempt = 0; !composer.TryComposeAugmented(index, _mosaic, rng, sample, boxes); attempt++)
             {
