@@ -83,7 +83,7 @@ internal static class CocoJsonLoader
     private static CocoImage ReadImage(ref JsonFileReader r, int index)
     {
         string what = $"images[{index}]";
-        string at = r.Location();
+        long at = r.Position;
         long? id = null;
         string? fileName = null;
         int width = 0, height = 0;
@@ -95,13 +95,13 @@ internal static class CocoJsonLoader
             else if (r.IsProperty("height"u8)) height = (int)r.ReadDouble("height");
             else r.SkipValue(what);
         }
-        return new CocoImage(id ?? throw Missing(at, what, "id"), fileName, width, height);
+        return new CocoImage(id ?? throw Missing(ref r, at, what, "id"), fileName, width, height);
     }
 
     private static CocoCategory ReadCategory(ref JsonFileReader r, int index)
     {
         string what = $"categories[{index}]";
-        string at = r.Location();
+        long at = r.Position;
         long? id = null;
         string? name = null;
         while (r.NextProperty(what))
@@ -110,14 +110,14 @@ internal static class CocoJsonLoader
             else if (r.IsProperty("name"u8)) name = r.ReadString("name");
             else r.SkipValue(what);
         }
-        long categoryId = id ?? throw Missing(at, what, "id");
+        long categoryId = id ?? throw Missing(ref r, at, what, "id");
         return new CocoCategory(categoryId, name ?? categoryId.ToString());
     }
 
     private static CocoAnnotation ReadAnnotation(ref JsonFileReader r, int index)
     {
         string what = $"annotations[{index}]";
-        string at = r.Location();
+        long at = r.Position;
         long? id = null, imageId = null, categoryId = null;
         CocoBox? box = null;
         double? area = null;
@@ -132,42 +132,53 @@ internal static class CocoJsonLoader
             else if (r.IsProperty("iscrowd"u8)) crowd = r.ReadNumberOrBool("iscrowd") != 0;
             else r.SkipValue(what);
         }
-        var b = box ?? throw Missing(at, what, "bbox");
+        var b = box ?? throw Missing(ref r, at, what, "bbox");
         if (!b.IsValid)
-            throw new CocoDataException($"{at}: {what} has a non-finite or negative-size bbox {Format(b)}");
+            throw r.ErrorAt(at, $"{what} has a non-finite or negative-size bbox {Format(b)}");
         // pycocotools needs 'area'; files without it get the box area, as most converters write.
-        return new CocoAnnotation(id ?? throw Missing(at, what, "id"), imageId ?? throw Missing(at, what, "image_id"),
-            categoryId ?? throw Missing(at, what, "category_id"), b, area ?? b.Area, crowd);
+        return new CocoAnnotation(id ?? throw Missing(ref r, at, what, "id"), imageId ?? throw Missing(ref r, at, what, "image_id"),
+            categoryId ?? throw Missing(ref r, at, what, "category_id"), b, area ?? b.Area, crowd);
     }
 
     private static List<CocoDetection> ReadDetections(ref JsonFileReader r, CocoGroundTruth groundTruth)
     {
+        const string what = "a detection"; // the number is added only to an error message
         var list = new List<CocoDetection>();
         while (r.NextElement("the detections"))
         {
-            string what = $"detection #{list.Count + 1}";
-            if (r.TokenType != JsonTokenType.StartObject)
-                throw r.Error($"{what} must be an object");
-            long? imageId = null, categoryId = null;
-            CocoBox? box = null;
-            double? score = null;
-            while (r.NextProperty(what))
+            try
             {
-                if (r.IsProperty("image_id"u8)) imageId = r.ReadInt64("image_id");
-                else if (r.IsProperty("category_id"u8)) categoryId = r.ReadInt64("category_id");
-                else if (r.IsProperty("bbox"u8)) box = r.ReadBox("bbox");
-                else if (r.IsProperty("score"u8)) score = r.ReadDouble("score");
-                else r.SkipValue(what);
+                list.Add(ReadDetection(ref r, what, groundTruth));
             }
-            var detection = new CocoDetection(imageId ?? throw MissingHere(ref r, what, "image_id"),
-                categoryId ?? throw MissingHere(ref r, what, "category_id"), box ?? throw MissingHere(ref r, what, "bbox"),
-                score ?? throw MissingHere(ref r, what, "score"));
-            string? problem = DetectionValidation.Problem(detection, groundTruth);
-            if (problem is not null)
-                throw r.Error($"{what} (ending here) {problem}");
-            list.Add(detection);
+            catch (CocoDataException e) when (e.InnerException is null)
+            {
+                throw new CocoDataException($"{e.Message} (detection #{list.Count + 1})", e);
+            }
         }
         return list;
+    }
+
+    private static CocoDetection ReadDetection(ref JsonFileReader r, string what, CocoGroundTruth groundTruth)
+    {
+        if (r.TokenType != JsonTokenType.StartObject)
+            throw r.Error($"{what} must be an object");
+        long at = r.Position;
+        long? imageId = null, categoryId = null;
+        CocoBox? box = null;
+        double? score = null;
+        while (r.NextProperty(what))
+        {
+            if (r.IsProperty("image_id"u8)) imageId = r.ReadInt64("image_id");
+            else if (r.IsProperty("category_id"u8)) categoryId = r.ReadInt64("category_id");
+            else if (r.IsProperty("bbox"u8)) box = r.ReadBox("bbox");
+            else if (r.IsProperty("score"u8)) score = r.ReadDouble("score");
+            else r.SkipValue(what);
+        }
+        var detection = new CocoDetection(imageId ?? throw Missing(ref r, at, what, "image_id"),
+            categoryId ?? throw Missing(ref r, at, what, "category_id"), box ?? throw Missing(ref r, at, what, "bbox"),
+            score ?? throw Missing(ref r, at, what, "score"));
+        string? problem = DetectionValidation.Problem(detection, groundTruth);
+        return problem is null ? detection : throw r.ErrorAt(at, $"{what} {problem}");
     }
 
     private static FileStream OpenRead(string path)
@@ -182,8 +193,8 @@ internal static class CocoJsonLoader
         }
     }
 
-    private static CocoDataException Missing(string at, string what, string field) =>
-        new($"{at}: {what} has no '{field}'");
+    private static CocoDataException Missing(ref JsonFileReader r, long at, string what, string field) =>
+        r.ErrorAt(at, $"{what} has no '{field}'");
 
     private static CocoDataException MissingHere(ref JsonFileReader r, string what, string field) =>
         r.Error($"{what} (ending here) has no '{field}'");

@@ -4,7 +4,8 @@ namespace CocoEval.Json;
 
 /// <summary>
 /// A pull reader over a JSON file that never holds more than a window of it: <see cref="Utf8JsonReader"/> over a
-/// refilled buffer, carrying its state across refills. Errors name the file, the line and the byte offset.
+/// refilled buffer, carrying its state across refills. Errors name the file, the line and the byte offset
+/// (the line is counted only when an error is reported).
 /// </summary>
 internal ref struct JsonFileReader
 {
@@ -15,7 +16,6 @@ internal ref struct JsonFileReader
     private int _length;
     private bool _isFinalBlock;
     private long _bufferStart;      // file offset of _buffer[0]
-    private long _linesBeforeBuffer; // '\n' bytes in the file before _buffer[0]
     private Utf8JsonReader _reader;
 
     public JsonFileReader(Stream stream, string path)
@@ -153,16 +153,39 @@ internal ref struct JsonFileReader
         while (!(TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray && _reader.CurrentDepth == depth));
     }
 
-    /// <summary>"file, line L (byte B)" for the token the reader stands on.</summary>
-    public readonly string Location()
-    {
-        int start = (int)Math.Min(_reader.TokenStartIndex, _length);
-        var before = _buffer.AsSpan(0, start);
-        long line = _linesBeforeBuffer + before.Count((byte)'\n') + 1;
-        return $"{Path}, line {line} (byte {_bufferStart + start})";
-    }
+    /// <summary>File offset of the token the reader stands on; cheap, for naming a position later.</summary>
+    public readonly long Position => _bufferStart + Math.Min(_reader.TokenStartIndex, _length);
 
-    public readonly CocoDataException Error(string message) => new($"{Location()}: {message}");
+    /// <summary>An error at the token the reader stands on.</summary>
+    public readonly CocoDataException Error(string message) => ErrorAt(Position, message);
+
+    /// <summary>An error at file offset <paramref name="position"/>, named as "file, line L (byte B)".</summary>
+    public readonly CocoDataException ErrorAt(long position, string message) =>
+        new($"{Path}, line {LineOf(position)} (byte {position}): {message}");
+
+    /// <summary>The 1-based line of a file offset, counted again from the start: errors only, so no cost otherwise.</summary>
+    private readonly long LineOf(long position)
+    {
+        try
+        {
+            using var file = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var chunk = new byte[1 << 16];
+            long line = 1, read = 0;
+            while (read < position)
+            {
+                int n = file.Read(chunk, 0, (int)Math.Min(chunk.Length, position - read));
+                if (n == 0)
+                    break;
+                line += chunk.AsSpan(0, n).Count((byte)'\n');
+                read += n;
+            }
+            return line;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 
     private readonly double CurrentDouble(string field)
     {
@@ -186,7 +209,6 @@ internal ref struct JsonFileReader
     {
         int consumed = (int)_reader.BytesConsumed;
         var state = _reader.CurrentState;
-        _linesBeforeBuffer += _buffer.AsSpan(0, consumed).Count((byte)'\n');
         _bufferStart += consumed;
         _length -= consumed;
         if (consumed == 0 && _length == _buffer.Length)
