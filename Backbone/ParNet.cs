@@ -51,12 +51,18 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Builds a variant by name (see <see cref="VariantNames"/>); unknown names list the known ones.</summary>
-    public static ParNet Create(string name, ParNetOptions? options = null)
+    public static ParNet Create(string name, ParNetOptions? options = null) => Create(ParNetVariants.Get(name), options);
+
+    /// <summary>Builds a ParNet with custom widths (same topology), e.g. to try a new CPU variant.</summary>
+    public static ParNet Create(ParNetVariant variant, ParNetOptions? options = null)
     {
         options ??= new ParNetOptions();
         if (options.NumClasses < 0) throw new ArgumentOutOfRangeException(nameof(options), "NumClasses must be >= 0.");
         if (options.Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), "Dropout must be in [0, 1).");
-        return new ParNet(ParNetVariants.Get(name), options);
+        int[] widths = [variant.Stem, variant.P1, variant.P2, variant.P3, variant.P4];
+        if (widths.Any(c => c < 1) || variant.P3 % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(variant), "widths must be positive and p3 even (the fusion blocks' convs have 2 groups).");
+        return new ParNet(variant, options);
     }
 
     public static IReadOnlyList<string> VariantNames => ParNetVariants.Names;

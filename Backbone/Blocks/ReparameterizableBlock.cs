@@ -21,6 +21,9 @@ public abstract class ReparameterizableBlock : nn.Module<Tensor, Tensor>
         if (stride is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(stride), stride, "stride must be 1 or 2");
         conv3x3 = new ConvBn(inChannels, outChannels, 3, stride, groups);
         conv1x1 = new ConvBn(inChannels, outChannels, 1, stride: 1, groups);
+        // Registered here so that the branches come first in the state dict, as in the official code.
+        register_module(nameof(conv3x3), conv3x3);
+        register_module(nameof(conv1x1), conv1x1);
         this.stride = stride;
         this.groups = groups;
     }
