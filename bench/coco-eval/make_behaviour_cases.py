@@ -15,20 +15,12 @@ import json
 import os
 import random
 import sys
-import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pycocotools_shim import import_pycocotools  # noqa: E402
 
 api_dir, out_dir = sys.argv[1:3]
-for name in ("matplotlib", "matplotlib.pyplot", "matplotlib.collections", "matplotlib.patches"):
-    sys.modules[name] = types.ModuleType(name)
-sys.modules["matplotlib.collections"].PatchCollection = None
-sys.modules["matplotlib.patches"].Polygon = None
-import numpy as np  # noqa: E402
-
-if not hasattr(np, "float"):
-    np.float = float
-sys.path.insert(0, api_dir)
-from pycocotools.coco import COCO  # noqa: E402
-from pycocotools.cocoeval import COCOeval  # noqa: E402
+COCO, COCOeval, np = import_pycocotools(api_dir)
 
 
 def gt_file(images, cats, anns):

@@ -3,29 +3,17 @@
 
 usage: pycocotools_eval.py PYTHONAPI_DIR GT.json DETS.json OUT.json
 
-PYTHONAPI_DIR is a built cocoapi/PythonAPI (python3 setup.py build_ext --inplace). Two shims let the 2020 sources
-run on Debian 12 without extra packages: matplotlib (imported by coco.py for drawing only) is stubbed, and numpy's
-removed np.float alias is restored, as pycocotools 2.0.2+ did in its own code. Neither touches the evaluation.
+PYTHONAPI_DIR is a built cocoapi/PythonAPI (python3 setup.py build_ext --inplace); see pycocotools_shim.py.
 """
 import json
+import os
 import sys
-import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pycocotools_shim import import_pycocotools  # noqa: E402
 
 api_dir, gt_path, dets_path, out_path = sys.argv[1:5]
-
-for name in ("matplotlib", "matplotlib.pyplot", "matplotlib.collections", "matplotlib.patches"):
-    sys.modules[name] = types.ModuleType(name)
-sys.modules["matplotlib.collections"].PatchCollection = None
-sys.modules["matplotlib.patches"].Polygon = None
-
-import numpy as np  # noqa: E402
-
-if not hasattr(np, "float"):
-    np.float = float
-
-sys.path.insert(0, api_dir)
-from pycocotools.coco import COCO  # noqa: E402
-from pycocotools.cocoeval import COCOeval  # noqa: E402
+COCO, COCOeval, _ = import_pycocotools(api_dir)
 
 gt = COCO(gt_path)
 dt = gt.loadRes(dets_path)
