@@ -7,6 +7,7 @@ IVerb[] verbs =
     new InfoCommand(),
     new SynthCommand(),
     new DataCommand(),
+    new ServeCommand(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -1,0 +1,37 @@
+using ParNetDetect.Data;
+
+namespace ParNetDetect.Service.Hosting;
+
+/// <summary>
+/// What `detect serve` runs with no configuration file: one camera on a looping video of moving shapes, the
+/// classes the bundled demo model knows. The video is rendered on first use into the user's cache folder.
+/// </summary>
+public static class DemoConfiguration
+{
+    public static string VideoPath =>
+        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
+            "parnet-detect", "demo-shapes.avi");
+
+    public static IReadOnlyDictionary<string, string?> Defaults()
+    {
+        string video = VideoPath;
+        if (!File.Exists(video))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(video)!);
+            SyntheticVideoWriter.Write(video, new SyntheticVideoWriter.Options(Frames: 500, Seed: 7));
+        }
+        return new Dictionary<string, string?>
+        {
+            ["Detect:Cameras:0:Id"] = "demo",
+            ["Detect:Cameras:0:Source"] = video,
+            ["Detect:Cameras:0:Loop"] = "true",
+            ["Detect:Cameras:0:FpsCap"] = "10",
+            ["Detect:Cameras:0:Zones:0:Name"] = "left-half",
+            ["Detect:Cameras:0:Zones:0:Points:0:0"] = "0", ["Detect:Cameras:0:Zones:0:Points:0:1"] = "0",
+            ["Detect:Cameras:0:Zones:0:Points:1:0"] = "0.5", ["Detect:Cameras:0:Zones:0:Points:1:1"] = "0",
+            ["Detect:Cameras:0:Zones:0:Points:2:0"] = "0.5", ["Detect:Cameras:0:Zones:0:Points:2:1"] = "1",
+            ["Detect:Cameras:0:Zones:0:Points:3:0"] = "0", ["Detect:Cameras:0:Zones:0:Points:3:1"] = "1",
+        };
+    }
+}

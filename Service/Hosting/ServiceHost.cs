@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ParNetDetect.Service.Cameras;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Events;
+using ParNetDetect.Service.Http;
+using ParNetDetect.Service.Pipeline;
+using ParNetDetect.Service.Systemd;
+using Serilog;
+
+namespace ParNetDetect.Service.Hosting;
+
+/// <summary>What a caller (the CLI, a test) plugs into the host.</summary>
+public sealed class ServiceHostSettings
+{
+    /// <summary>Builds the shared detector once at start; the CLI passes the ParNet adapter, tests a fake.</summary>
+    public required Func<DetectorOptions, IObjectDetector> CreateDetector { get; init; }
+    /// <summary>Frame sources per camera; defaults to <see cref="FrameSources.Create"/>.</summary>
+    public Func<CameraOptions, IFrameSource> CreateSource { get; init; } = FrameSources.Create;
+    /// <summary>The sd_notify channel; defaults to $NOTIFY_SOCKET / $WATCHDOG_USEC.</summary>
+    public SdNotify? Notify { get; init; }
+}
+
+/// <summary>
+/// Builds the service: a Kestrel web application whose hosted services are the event dispatcher, the detection
+/// loop (with one capture thread per camera) and the systemd watchdog heartbeat. Stop order is the reverse of
+/// registration, so cameras and the loop stop first and the dispatcher then drains and flushes every sink.
+/// </summary>
+public static class ServiceHost
+{
+    public static WebApplication Build(ServiceOptions options, ServiceHostSettings settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(ServiceOptionsValidator.SplitUrls(options.Http.Urls).ToArray());
+        builder.Services.AddSystemd();
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
+        builder.Services.AddSerilog(lc => ServiceLogging.Configure(lc, options.Logging));
+
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(settings.CreateSource);
+        services.AddSingleton(settings.Notify ?? SdNotify.FromEnvironment());
+        services.AddSingleton<PipelineActivity>();
+        services.AddSingleton(sp => settings.CreateDetector(options.Detector));
+        services.AddSingleton<CameraRegistry>();
+        if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
+            services.AddSingleton<IEventSink>(new JsonLinesEventSink(options.Events));
+        if (options.Mqtt.Enabled)
+            services.AddSingleton<IEventSink>(sp => new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>()));
+        // The same instances are resolved by the API (dispatcher drops) and run as hosted services.
+        services.AddSingleton<EventDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
+        services.AddSingleton<DetectionLoop>();
+        services.AddHostedService(sp => sp.GetRequiredService<DetectionLoop>());
+        services.AddSingleton<WatchdogHeartbeat>();
+        services.AddHostedService(sp => sp.GetRequiredService<WatchdogHeartbeat>());
+
+        var app = builder.Build();
+        app.MapServiceApi(options.Http);
+        return app;
+    }
+}

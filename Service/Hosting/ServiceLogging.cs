@@ -1,0 +1,46 @@
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using ParNetDetect.Service.Configuration;
+
+namespace ParNetDetect.Service.Hosting;
+
+/// <summary>
+/// Serilog set-up. Under systemd (JOURNAL_STREAM set) console lines carry a syslog priority prefix such as
+/// &lt;4&gt;, which journald turns into the entry's priority (so `journalctl -p warning` works), and no timestamp
+/// (journald adds its own). An optional rolling file holds compact JSON with every structured property
+/// (CameraId, ObjectId, ...), one file per day.
+/// </summary>
+public static class ServiceLogging
+{
+    public static LoggerConfiguration Configure(LoggerConfiguration config, LoggingOptions options)
+    {
+        var level = Enum.Parse<LogEventLevel>(options.Level, ignoreCase: true);
+        config.MinimumLevel.Is(level)
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Enrich.FromLogContext();
+        if (Environment.GetEnvironmentVariable("JOURNAL_STREAM") != null)
+            config.Enrich.With<SyslogPriority>().WriteTo.Console(outputTemplate: "<{SyslogPriority}>{Message:lj}{NewLine}{Exception}");
+        else
+            config.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}");
+        if (!string.IsNullOrWhiteSpace(options.FilePath))
+            config.WriteTo.File(new CompactJsonFormatter(), options.FilePath, rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: options.RetainedFiles, shared: false);
+        return config;
+    }
+
+    sealed class SyslogPriority : ILogEventEnricher
+    {
+        public void Enrich(LogEvent e, ILogEventPropertyFactory factory) =>
+            e.AddPropertyIfAbsent(factory.CreateProperty("SyslogPriority", e.Level switch
+            {
+                LogEventLevel.Fatal => 2,
+                LogEventLevel.Error => 3,
+                LogEventLevel.Warning => 4,
+                LogEventLevel.Information => 6,
+                _ => 7,
+            }));
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ParNetDetect.Service.Configuration;
+
+namespace ParNetDetect.Service.Hosting;
+
+/// <summary>Runs the service in the foreground until SIGTERM/Ctrl+C and maps failures to exit codes.</summary>
+public static class ServiceRunner
+{
+    /// <summary>sysexits' EX_CONFIG; the systemd unit lists it in RestartPreventExitStatus, so a bad configuration
+    /// is reported once instead of restarted in a loop.</summary>
+    public const int ConfigurationError = 78;
+
+    public static async Task<int> RunAsync(string? configFile, IReadOnlyDictionary<string, string?>? defaults,
+        IReadOnlyDictionary<string, string?>? overrides, ServiceHostSettings settings)
+    {
+        WebApplication app;
+        try
+        {
+            var options = ServiceConfiguration.Bind(ServiceConfiguration.Load(configFile, defaults, overrides));
+            app = ServiceHost.Build(options, settings);
+            await app.StartAsync();
+        }
+        catch (ConfigurationException e)
+        {
+            await Console.Error.WriteLineAsync($"detect serve: {e.Message}");
+            return ConfigurationError;
+        }
+        catch (IOException e) // e.g. the HTTP port is taken
+        {
+            await Console.Error.WriteLineAsync($"detect serve: could not start: {e.Message}");
+            return 1;
+        }
+        var logger = app.Services.GetRequiredService<ILogger<WebApplication>>();
+        foreach (string url in ListeningUrls(app))
+            logger.LogInformation("Live view: {Url}/", url.TrimEnd('/'));
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    public static IEnumerable<string> ListeningUrls(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+}

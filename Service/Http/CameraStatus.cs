@@ -1,0 +1,36 @@
+using ParNetDetect.Service.Cameras;
+using ParNetDetect.Service.Pipeline;
+
+namespace ParNetDetect.Service.Http;
+
+/// <summary>One camera as /api/cameras shows it.</summary>
+public sealed record CameraStatus(
+    string Id,
+    string Source,
+    CameraState State,
+    DateTimeOffset StateSince,
+    DateTimeOffset? LastFrameAt,
+    string? LastError,
+    long Reconnects,
+    int Width,
+    int Height,
+    double CameraFps,
+    double DetectionFps,
+    double SkippedFps,
+    double InferenceMsMean,
+    int TrackedObjects,
+    IReadOnlyDictionary<string, int> Counts,
+    IReadOnlyList<string> Zones)
+{
+    public static CameraStatus Of(CameraRuntime c)
+    {
+        var h = c.Health.Snapshot();
+        var counts = (c.Latest?.Objects ?? []).GroupBy(o => o.Label).OrderBy(g => g.Key)
+            .ToDictionary(g => g.Key, g => g.Count());
+        return new CameraStatus(c.Id, FrameSources.Redact(c.Options.Source), h.State, h.StateSince, h.LastFrameAt,
+            h.LastError, h.Reconnects, h.Width, h.Height, Math.Round(c.Metrics.Captured.PerSecond, 2),
+            Math.Round(c.Metrics.Detected.PerSecond, 2), Math.Round(c.Metrics.Skipped.PerSecond, 2),
+            Math.Round(c.Metrics.InferenceSeconds.Snapshot().Mean * 1000, 1), c.TrackedObjects, counts,
+            c.Zones.Select(z => z.Name).ToList());
+    }
+}

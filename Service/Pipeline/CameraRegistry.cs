@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Detection;
+
+namespace ParNetDetect.Service.Pipeline;
+
+/// <summary>The configured cameras' runtimes, in configuration order; shared by the loop, HTTP and watchdog.</summary>
+public sealed class CameraRegistry : IDisposable
+{
+    readonly Dictionary<string, CameraRuntime> _byId;
+
+    public CameraRegistry(ServiceOptions options, IObjectDetector detector, ILoggerFactory logs)
+    {
+        var logger = logs.CreateLogger("ParNetDetect.Service.Camera");
+        All = options.Cameras.Select(c => new CameraRuntime(c, detector.ClassNames, options, logger)).ToList();
+        _byId = All.ToDictionary(c => c.Id, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<CameraRuntime> All { get; }
+
+    public CameraRuntime? Find(string id) => _byId.GetValueOrDefault(id);
+
+    public void Dispose()
+    {
+        foreach (var c in All) c.Dispose();
+    }
+}

@@ -1,0 +1,42 @@
+using OpenCvSharp;
+using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Events;
+
+namespace ParNetDetect.Service.Pipeline;
+
+/// <summary>Draws zones and labelled boxes onto a reused copy of the frame and encodes it as JPEG.</summary>
+public sealed class FrameAnnotator(IReadOnlyList<PolygonZone> zones, int jpegQuality) : IDisposable
+{
+    readonly Mat _canvas = new();
+    readonly int[] _jpegParams = [(int)ImwriteFlags.JpegQuality, jpegQuality];
+    static readonly Scalar ZoneColour = new(0, 200, 255), TrackedColour = new(60, 220, 60), UntrackedColour = new(200, 200, 200);
+
+    public byte[] Encode(Mat bgr, FrameReport report)
+    {
+        bgr.CopyTo(_canvas);
+        int w = _canvas.Width, h = _canvas.Height;
+        double scale = Math.Max(0.4, h / 720.0);
+        int thick = Math.Max(1, (int)Math.Round(2 * scale));
+        foreach (var zone in zones)
+        {
+            var pts = zone.Points.Select(p => new Point(p.X * w, p.Y * h)).ToArray();
+            Cv2.Polylines(_canvas, [pts], isClosed: true, ZoneColour, thick);
+            Cv2.PutText(_canvas, zone.Name, pts[0] + new Point(4, -4), HersheyFonts.HersheySimplex, 0.6 * scale, ZoneColour, thick);
+        }
+        foreach (var o in report.Objects)
+        {
+            var colour = o.ObjectId > 0 ? TrackedColour : UntrackedColour;
+            var box = new Rect((int)o.Box.X1, (int)o.Box.Y1, (int)(o.Box.X2 - o.Box.X1), (int)(o.Box.Y2 - o.Box.Y1));
+            Cv2.Rectangle(_canvas, box, colour, thick);
+            string label = o.ObjectId > 0 ? $"#{o.ObjectId} {o.Label} {o.Score:0.00}" : $"{o.Label} {o.Score:0.00}";
+            var size = Cv2.GetTextSize(label, HersheyFonts.HersheySimplex, 0.5 * scale, thick, out int baseline);
+            var origin = new Point(box.X, Math.Max(size.Height + baseline, box.Y));
+            Cv2.Rectangle(_canvas, new Rect(origin.X, origin.Y - size.Height - baseline, size.Width, size.Height + baseline), colour, -1);
+            Cv2.PutText(_canvas, label, new Point(origin.X, origin.Y - baseline), HersheyFonts.HersheySimplex, 0.5 * scale, Scalar.Black, thick);
+        }
+        Cv2.ImEncode(".jpg", _canvas, out byte[] jpeg, _jpegParams);
+        return jpeg;
+    }
+
+    public void Dispose() => _canvas.Dispose();
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Pipeline;
+
+namespace ParNetDetect.Service.Systemd;
+
+/// <summary>
+/// Sends WATCHDOG=1 at half of systemd's WatchdogSec, but only while frames are being captured and handled by the
+/// detection loop. A wedged detector or every camera gone for StallSeconds stops the heartbeat, and systemd restarts
+/// the service (Restart=on-failure). It also keeps STATUS= up to date for `systemctl status`.
+/// </summary>
+public sealed class WatchdogHeartbeat(
+    SdNotify notify, PipelineActivity activity, CameraRegistry cameras, ServiceOptions options,
+    ILogger<WatchdogHeartbeat> logger) : BackgroundService
+{
+    public long HeartbeatsSent { get; private set; }
+    bool _wasFlowing = true;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!notify.Enabled) return;
+        var period = notify.WatchdogInterval;
+        var tick = period is { } p ? p / 2 : TimeSpan.FromSeconds(5); // without a watchdog: STATUS= only
+        var stall = TimeSpan.FromSeconds(options.Watchdog.StallSeconds);
+        using var timer = new PeriodicTimer(tick);
+        try
+        {
+            do Beat(period, stall);
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    void Beat(TimeSpan? period, TimeSpan stall)
+    {
+        bool flowing = activity.IsFlowing(stall);
+        var states = cameras.All.GroupBy(c => c.Health.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
+        string status = $"STATUS={cameras.All.Count} cameras: {string.Join(", ", states)}";
+        if (period != null && flowing)
+        {
+            notify.Send("WATCHDOG=1\n" + status);
+            HeartbeatsSent++;
+        }
+        else notify.Send(status);
+        if (_wasFlowing && !flowing && period != null)
+            logger.LogWarning("No frames captured or detected for {Seconds} s: withholding the systemd watchdog heartbeat", stall.TotalSeconds);
+        _wasFlowing = flowing;
+    }
+}

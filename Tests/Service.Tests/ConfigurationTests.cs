@@ -1,0 +1,102 @@
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Hosting;
+
+namespace ParNetDetect.Service.Tests;
+
+public class ConfigurationTests
+{
+    static string WriteJson(string json)
+    {
+        string path = Path.Combine(Support.TestVideos.TempDirectory(), "appsettings.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    const string Valid = """
+        { "Detect": {
+            "Cameras": [ { "Id": "door", "Source": "/tmp/x.avi", "Confidence": 0.4, "Classes": ["person"],
+                           "Zones": [ { "Name": "porch", "Points": [[0,0],[1,0],[1,1]] } ] } ],
+            "Mqtt": { "Enabled": true, "Port": 1884 } } }
+        """;
+
+    [Fact]
+    public void Valid_file_binds_every_section()
+    {
+        var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(Valid)));
+        var cam = Assert.Single(o.Cameras);
+        Assert.Equal(("door", 0.4, "person"), (cam.Id, cam.Confidence, cam.Classes[0]));
+        Assert.Equal([1.0, 0.0], cam.Zones[0].Points[1]);
+        Assert.Equal(1884, o.Mqtt.Port);
+        Assert.Equal("http://127.0.0.1:8080", o.Http.Urls);
+    }
+
+    [Fact]
+    public void Every_bad_field_is_named_in_one_error()
+    {
+        string json = """
+            { "Detect": { "Cameras": [
+                { "Id": "a", "Source": "x.avi", "Confidence": 1.5 },
+                { "Id": "a", "Source": "", "Zones": [ { "Name": "z", "Points": [[0,0],[2,0]] } ] } ] } }
+            """;
+        var e = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(json))));
+        Assert.Contains("Detect:Cameras:0:Confidence: must be in [0, 1] (got 1.5)", e.Message);
+        Assert.Contains("Detect:Cameras:1:Id: 'a' is used by another camera", e.Message);
+        Assert.Contains("Detect:Cameras:1:Source: is required", e.Message);
+        Assert.Contains("Detect:Cameras:1:Zones:0:Points: a polygon needs at least 3 points", e.Message);
+        Assert.Contains("Detect:Cameras:1:Zones:0:Points:1:", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_key_and_wrong_type_are_errors_not_ignored()
+    {
+        var typo = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(ServiceConfiguration.Load(
+            WriteJson("""{ "Detect": { "Cameras": [ { "Id": "a", "Source": "x", "Confidense": 0.3 } ] } }"""))));
+        Assert.Contains("Detect:Cameras:0:Confidense: unknown setting", typo.Message);
+        var type = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(ServiceConfiguration.Load(
+            WriteJson("""{ "Detect": { "Cameras": [ { "Id": "a", "Source": "x", "FpsCap": "fast" } ] } }"""))));
+        Assert.Contains("Detect:Cameras:0:FpsCap", type.Message);
+    }
+
+    [Fact]
+    public void Missing_or_malformed_file_is_a_clear_error()
+    {
+        Assert.Contains("does not exist", Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Load("/nonexistent/app.json")).Message);
+        Assert.Contains("not valid JSON", Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Load(WriteJson("{ \"Detect\": "))).Message);
+    }
+
+    [Fact]
+    public void Environment_and_overrides_win_over_the_file()
+    {
+        const string name = "PARNET_Detect__Cameras__0__Confidence";
+        Environment.SetEnvironmentVariable(name, "0.7");
+        try
+        {
+            var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(Valid), overrides: new Dictionary<string, string?>
+            {
+                ["Detect:Http:Urls"] = "http://127.0.0.1:9999",
+            }));
+            Assert.Equal(0.7, o.Cameras[0].Confidence);
+            Assert.Equal("http://127.0.0.1:9999", o.Http.Urls);
+        }
+        finally { Environment.SetEnvironmentVariable(name, null); }
+    }
+
+    [Theory]
+    [InlineData("http://0.0.0.0:8080", null, false)]
+    [InlineData("http://0.0.0.0:8080", "secret", true)]
+    [InlineData("http://localhost:8080;http://[::1]:8081", null, true)]
+    [InlineData("ftp://127.0.0.1:21", null, false)]
+    public void Listening_beyond_loopback_needs_an_api_key(string urls, string? key, bool ok)
+    {
+        var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x" }], Http = new HttpOptions { Urls = urls, ApiKey = key } };
+        Assert.Equal(ok, ServiceOptionsValidator.Validate(o).Count == 0);
+    }
+
+    [Fact]
+    public async Task Runner_exits_78_on_a_bad_configuration()
+    {
+        var settings = new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() };
+        int code = await ServiceRunner.RunAsync(WriteJson("""{ "Detect": { "Cameras": [] } }"""), null, null, settings);
+        Assert.Equal(ServiceRunner.ConfigurationError, code);
+    }
+}

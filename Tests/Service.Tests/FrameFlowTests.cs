@@ -1,0 +1,104 @@
+using OpenCvSharp;
+using ParNetDetect.Service.Cameras;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Detection;
+
+namespace ParNetDetect.Service.Tests;
+
+public class FrameFlowTests
+{
+    [Fact]
+    public void Latest_frame_slot_keeps_only_the_newest_and_counts_drops_without_allocating()
+    {
+        using var slot = new LatestFrameSlot();
+        var buffers = new HashSet<IntPtr>();
+        for (int i = 1; i <= 3; i++)
+        {
+            slot.WriteBuffer.Create(4, 4, MatType.CV_8UC1);
+            slot.WriteBuffer.SetTo(new Scalar(i));
+            buffers.Add(slot.WriteBuffer.Data);
+            slot.Publish(DateTimeOffset.UtcNow);
+        }
+        Assert.Equal(2, slot.Dropped);
+        Assert.True(slot.TryTake(out var frame));
+        Assert.Equal(3, frame.Image.At<byte>(0, 0));
+        Assert.Equal(3, frame.Sequence);
+        Assert.False(slot.TryTake(out _));
+        // Keep going: the frames keep cycling through the same three buffers.
+        for (int i = 0; i < 10; i++)
+        {
+            slot.WriteBuffer.Create(4, 4, MatType.CV_8UC1);
+            buffers.Add(slot.WriteBuffer.Data);
+            slot.Publish(DateTimeOffset.UtcNow);
+            slot.TryTake(out _);
+        }
+        Assert.Equal(3, buffers.Count);
+    }
+
+    [Fact]
+    public void Backoff_doubles_up_to_the_cap_with_bounded_jitter()
+    {
+        var b = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), new Random(1));
+        double[] d = Enumerable.Range(0, 6).Select(_ => b.Next().TotalSeconds).ToArray();
+        double[] nominal = [1, 2, 4, 5, 5, 5];
+        for (int i = 0; i < d.Length; i++) Assert.InRange(d[i], nominal[i] * 0.8, nominal[i]);
+        b.Reset();
+        Assert.InRange(b.Next().TotalSeconds, 0.8, 1);
+    }
+
+    [Fact]
+    public void Motion_gate_skips_still_frames_after_the_hold_and_opens_on_motion()
+    {
+        using var gate = new MotionGate(new MotionOptions { Enabled = true, HoldSeconds = 1 });
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, new Scalar(40, 40, 40));
+        var t = DateTimeOffset.UtcNow;
+        Assert.True(gate.ShouldDetect(frame, t));                      // first frame: look once
+        Assert.True(gate.ShouldDetect(frame, t.AddSeconds(0.5)));       // still within the hold
+        Assert.False(gate.ShouldDetect(frame, t.AddSeconds(2)));        // still scene: no inference
+        Cv2.Rectangle(frame, new Rect(50, 40, 30, 30), Scalar.White, -1);
+        Assert.True(gate.ShouldDetect(frame, t.AddSeconds(2.1)));       // something moved
+        Assert.True(gate.LastChangedFraction > 0.02);
+    }
+
+    [Fact]
+    public void Source_kind_follows_the_source_string_and_urls_are_redacted()
+    {
+        static IFrameSource Of(string s) => FrameSources.Create(new CameraOptions { Id = "a", Source = s });
+        Assert.IsType<FfmpegPipeSource>(Of("rtsp://user:pw@cam.local/stream"));
+        Assert.IsType<FfmpegPipeSource>(Of("http://cam.local/video.mjpg"));
+        Assert.IsType<V4l2Source>(Of("/dev/video2"));
+        Assert.IsType<V4l2Source>(Of("0"));
+        Assert.IsType<VideoFileSource>(Of("clips/door.mp4"));
+        Assert.Equal("rtsp://***@cam.local/stream", FrameSources.Redact("rtsp://user:pw@cam.local/stream"));
+    }
+
+    [Fact]
+    public void Video_file_source_reports_missing_and_corrupt_files_as_permanent()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        string corrupt = Path.Combine(dir, "corrupt.avi");
+        File.WriteAllBytes(corrupt, Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray());
+        foreach (string path in new[] { Path.Combine(dir, "missing.avi"), corrupt })
+        {
+            using var source = new VideoFileSource(path, loop: false, realTime: false);
+            using var frame = new Mat();
+            var e = Assert.Throws<FrameSourceException>(() => { source.Open(default); source.Read(frame, default); });
+            Assert.True(e.Permanent);
+            Assert.Contains(path, e.Message);
+        }
+    }
+
+    [Fact]
+    public void Looping_file_source_restarts_and_reuses_the_frame_buffer()
+    {
+        string video = Support.TestVideos.MovingSquare(Support.TestVideos.TempDirectory(), frames: 5);
+        using var source = new VideoFileSource(video, loop: true, realTime: false);
+        using var frame = new Mat();
+        source.Open(default);
+        Assert.True(source.Read(frame, default));
+        IntPtr buffer = frame.Data;
+        for (int i = 0; i < 12; i++) Assert.True(source.Read(frame, default));
+        Assert.Equal(buffer, frame.Data);
+        Assert.Equal((Support.TestVideos.Width, Support.TestVideos.Height), (frame.Width, frame.Height));
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Events;
+using ParNetDetect.Service.Metrics;
+using ParNetDetect.Service.Systemd;
+
+namespace ParNetDetect.Service.Tests;
+
+public class OutputTests
+{
+    static ObjectEvent Event(long id) => new("new", "cam", id, "square", 0.9f, new BoxJson(1, 2, 3, 4), null, [],
+        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null);
+
+    [Fact]
+    public async Task Json_lines_sink_appends_valid_lines_and_rotates_by_size()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        var options = new EventOptions { JsonLinesPath = Path.Combine(dir, "events.jsonl"), MaxFileBytes = 4096, RetainedFiles = 2 };
+        var sink = new JsonLinesEventSink(options);
+        await sink.StartAsync(default);
+        for (int i = 0; i < 100; i++) await sink.WriteEventAsync(Event(i), default);
+        await sink.DisposeAsync();
+
+        string[] files = Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray()!;
+        Assert.Equal(["events.1.jsonl", "events.2.jsonl", "events.jsonl"], files);
+        var lines = File.ReadAllLines(Path.Combine(dir, "events.jsonl"));
+        Assert.All(files, f => Assert.InRange(new FileInfo(Path.Combine(dir, f)).Length, 1, 4096));
+        var last = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal(99, last.GetProperty("objectId").GetInt64());
+        Assert.Equal("square", last.GetProperty("label").GetString());
+        Assert.Equal(3, last.GetProperty("box").GetProperty("x2").GetSingle());
+    }
+
+    [Fact]
+    public void Prometheus_histogram_is_cumulative_with_sum_and_count()
+    {
+        var h = new Histogram([0.1, 1]);
+        h.Observe(0.05);
+        h.Observe(0.5);
+        h.Observe(3);
+        var s = h.Snapshot();
+        Assert.Equal([1L, 2L], s.CumulativeCounts);
+        Assert.Equal((3, 3.55), (s.Count, Math.Round(s.Sum, 2)));
+    }
+
+    [Fact]
+    public void Sd_notify_sends_one_datagram_to_the_notify_socket()
+    {
+        string path = Path.Combine(Support.TestVideos.TempDirectory(), "notify.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        using var notify = new SdNotify(path, TimeSpan.FromSeconds(10));
+        Assert.True(notify.Send("WATCHDOG=1\nSTATUS=ok"));
+        var buffer = new byte[256];
+        listener.ReceiveTimeout = 2000;
+        int n = listener.Receive(buffer);
+        Assert.Equal("WATCHDOG=1\nSTATUS=ok", Encoding.UTF8.GetString(buffer, 0, n));
+        Assert.False(new SdNotify(null, null).Send("READY=1"));
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Events;
+using ParNetDetect.Service.Hosting;
+using ParNetDetect.Service.Pipeline;
+using ParNetDetect.Service.Systemd;
+
+namespace ParNetDetect.Service.Tests.Support;
+
+/// <summary>A running service on a free loopback port with the fake detector, torn down on dispose.</summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public WebApplication App { get; }
+    public FakeDetector Detector { get; } = new();
+    public ServiceOptions Options { get; }
+    public string Directory { get; }
+
+    TestHost(ServiceOptions options, string directory, SdNotify? notify)
+    {
+        Options = options;
+        Directory = directory;
+        App = ServiceHost.Build(options, new ServiceHostSettings { CreateDetector = _ => Detector, Notify = notify ?? new SdNotify(null, null) });
+    }
+
+    public static ServiceOptions DefaultOptions(string directory, params CameraOptions[] cameras) => new()
+    {
+        Cameras = cameras.ToList(),
+        Events = new EventOptions { JsonLinesPath = Path.Combine(directory, "events.jsonl"), SnapshotDirectory = Path.Combine(directory, "snapshots") },
+        Http = new HttpOptions { Urls = "http://127.0.0.1:0" },
+        Logging = new LoggingOptions { Level = "Warning" },
+        ShutdownTimeoutSeconds = 5,
+    };
+
+    public static CameraOptions FileCamera(string id, string path, bool loop = true) => new()
+    {
+        Id = id, Source = path, Loop = loop, RealTime = true, FpsCap = 0, Confidence = 0.5,
+        Tracker = new TrackerOptions { MinHits = 2, LostAfterSeconds = 0.5 },
+        Reconnect = new ReconnectOptions { InitialDelaySeconds = 0.1, MaxDelaySeconds = 0.5, ReadTimeoutSeconds = 3 },
+    };
+
+    public static async Task<TestHost> StartAsync(ServiceOptions options, string directory, SdNotify? notify = null)
+    {
+        ServiceOptionsValidator.ThrowIfInvalid(options);
+        var host = new TestHost(options, directory, notify);
+        await host.App.StartAsync();
+        return host;
+    }
+
+    HttpClient? _http;
+    public HttpClient Client => _http ??= new HttpClient { BaseAddress = new Uri(ServiceRunner.ListeningUrls(App).First()), Timeout = TimeSpan.FromSeconds(10) };
+
+    public CameraRegistry Cameras => App.Services.GetRequiredService<CameraRegistry>();
+    public EventDispatcher Dispatcher => App.Services.GetRequiredService<EventDispatcher>();
+
+    /// <summary>Polls until <paramref name="condition"/> holds or fails the test after <paramref name="seconds"/>.</summary>
+    public static async Task WaitUntil(Func<bool> condition, double seconds, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {seconds} s waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http?.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,31 @@
+using OpenCvSharp;
+
+namespace ParNetDetect.Service.Tests.Support;
+
+/// <summary>Small MJPG test videos: a white square moving left to right across a dark frame.</summary>
+public static class TestVideos
+{
+    public const int Width = 160, Height = 120;
+
+    public static string MovingSquare(string directory, string name = "square.avi", int frames = 40, double fps = 20)
+    {
+        string path = Path.Combine(directory, name);
+        using var writer = new VideoWriter(path, FourCC.MJPG, fps, new OpenCvSharp.Size(Width, Height));
+        using var frame = new Mat(Height, Width, MatType.CV_8UC3);
+        for (int i = 0; i < frames; i++)
+        {
+            frame.SetTo(new Scalar(30, 30, 30));
+            int x = 5 + (Width - 40) * i / Math.Max(1, frames - 1);
+            Cv2.Rectangle(frame, new Rect(x, 40, 30, 30), Scalar.White, -1);
+            writer.Write(frame);
+        }
+        return path;
+    }
+
+    public static string TempDirectory()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "parnet-service-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(dir);
+        return dir;
+    }
+}
