@@ -1,0 +1,102 @@
+using CocoEval.Cli;
+
+namespace CocoEval.Tests;
+
+/// <summary>The <c>coco-eval</c> command: output, files written, exit codes.</summary>
+public sealed class CliTests : IDisposable
+{
+    private static readonly TestCase Case = TestCase.Get("golden/synthetic_crowd_area_ranges");
+    private readonly string _dir = Directory.CreateTempSubdirectory("cocoeval-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CocoEvalCommand.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Prints_pycocotools_summary_exactly()
+    {
+        var (code, output, _) = Run(Case.GroundTruthPath, Case.DetectionsPath);
+        Assert.Equal(CocoEvalCommand.Ok, code);
+        Assert.Equal(File.ReadAllText(Path.Combine(Case.Directory, "summary.txt")), output);
+    }
+
+    [Fact]
+    public void Per_class_table_names_categories()
+    {
+        var (_, output, _) = Run(Case.GroundTruthPath, Case.DetectionsPath, "--per-class");
+        Assert.Contains("AP50", output);
+        Assert.Contains("person", output);
+        Assert.Matches(@"\n\s+3\s+dog\s+-\s+-\s+-\s+-\s+0\s+1\n", output); // a category without GT
+    }
+
+    [Fact]
+    public void Json_report_holds_full_precision_stats_and_counts()
+    {
+        string json = Path.Combine(_dir, "out", "eval.json");
+        Assert.Equal(0, Run(Case.GroundTruthPath, Case.DetectionsPath, "--json", json).Code);
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        var expected = Case.Expected.GetProperty("stats").EnumerateArray().Select(e => e.GetDouble());
+        Assert.Equal(expected, root.GetProperty("stats").EnumerateArray().Select(e => e.GetDouble()));
+        Assert.Equal(19, root.GetProperty("counts").GetProperty("detections").GetInt32());
+        Assert.Equal("person", root.GetProperty("per_category")[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public void Existing_outputs_are_kept_without_force()
+    {
+        string json = Path.Combine(_dir, "eval.json");
+        File.WriteAllText(json, "mine");
+        var (code, _, err) = Run(Case.GroundTruthPath, Case.DetectionsPath, "--json", json);
+        Assert.Equal(CocoEvalCommand.UsageError, code);
+        Assert.Contains("--force", err);
+        Assert.Equal("mine", File.ReadAllText(json));
+        Assert.Equal(0, Run(Case.GroundTruthPath, Case.DetectionsPath, "--json", json, "--force").Code);
+    }
+
+    [Fact]
+    public void Plots_are_png_files()
+    {
+        string dir = Path.Combine(_dir, "plots");
+        Assert.Equal(0, Run(Case.GroundTruthPath, Case.DetectionsPath, "--plots", dir).Code);
+        var files = Directory.GetFiles(dir, "*.png", SearchOption.AllDirectories);
+        Assert.Contains(files, f => f.EndsWith("pr_curve.png"));
+        Assert.Contains(files, f => f.EndsWith("f1_confidence.png"));
+        Assert.Contains(files, f => f.EndsWith("1_person_pr.png"));
+        Assert.All(files, f => Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(f)[..4]));
+    }
+
+    [Theory]
+    [InlineData("only-one.json")]
+    [InlineData("a.json", "b.json", "--bogus")]
+    [InlineData("a.json", "b.json", "--max-dets", "1,10")]
+    [InlineData("a.json", "b.json", "--max-dets", "1,x,100")]
+    [InlineData("a.json", "b.json", "--json")]
+    public void Usage_errors_exit_2(params string[] args) => Assert.Equal(CocoEvalCommand.UsageError, Run(args).Code);
+
+    [Fact]
+    public void Data_errors_exit_1_and_name_the_file()
+    {
+        string bad = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(bad, "[{\"image_id\": 1,");
+        var (code, _, err) = Run(Case.GroundTruthPath, bad);
+        Assert.Equal(CocoEvalCommand.DataError, code);
+        Assert.Contains("bad.json", err);
+        Assert.Equal(CocoEvalCommand.DataError, Run(Path.Combine(_dir, "missing.json"), bad).Code);
+    }
+
+    [Fact]
+    public void Custom_max_dets_change_the_labels()
+    {
+        var (code, output, _) = Run(Case.GroundTruthPath, Case.DetectionsPath, "--max-dets", "1,5,20");
+        Assert.Equal(0, code);
+        Assert.Contains("maxDets= 20 ]", output);
+        Assert.StartsWith(" Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = -1.000", output);
+    }
+}
