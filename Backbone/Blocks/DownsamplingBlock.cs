@@ -29,9 +29,7 @@ public sealed class DownsamplingBlock : ReparameterizableBlock
         using var logits = gate.forward(pooled);
         using var sig = logits.sigmoid();
         using var g = sig.mul(2.0);
-        using var sum = Branches(x);
-        using var gated = sum.mul(g);
-        return activation.Apply(gated);
+        return OwnedTensorOps.Activate(OwnedTensorOps.Mul(Branches(x), g), activation);
     }
 
     /// <summary>In place and idempotent: one 3x3 conv with bias (stride and groups kept); the gate stays.</summary>

@@ -22,9 +22,7 @@ public sealed class RepVggSseBlock : ReparameterizableBlock
 
     public override Tensor forward(Tensor x)
     {
-        using var sum = Branches(x);
-        using var withSkip = sse.AddTo(sum, x);
-        return activation.Apply(withSkip);
+        return OwnedTensorOps.Activate(sse.AddTo(Branches(x), x), activation);
     }
 
     /// <summary>In place and idempotent: one 3x3 conv with bias; the SSE branch keeps its gate.</summary>

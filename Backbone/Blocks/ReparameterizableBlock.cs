@@ -30,14 +30,13 @@ public abstract class ReparameterizableBlock : nn.Module<Tensor, Tensor>
 
     public bool IsFused => reparam is not null;
 
-    /// <summary>Sum of the conv branches. x: (N, Cin, H, W) -> (N, Cout, ceil(H/s), ceil(W/s)).</summary>
+    /// <summary>Sum of the conv branches, a new tensor. x: (N, Cin, H, W) -> (N, Cout, ceil(H/s), ceil(W/s)).</summary>
     protected Tensor Branches(Tensor x)
     {
         if (reparam is not null) return reparam.forward(x);
-        using var a = conv3x3!.forward(x);
         using var shrunk = stride == 2 ? Reparameterization.AveragePool2x2(x) : null;
         using var b = conv1x1!.forward(shrunk ?? x);
-        return a.add(b);
+        return OwnedTensorOps.Add(conv3x3!.forward(x), b);
     }
 
     /// <summary>In place and idempotent: both branches become one 3x3 conv with bias (same stride and groups).</summary>

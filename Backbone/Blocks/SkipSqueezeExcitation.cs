@@ -25,7 +25,7 @@ public sealed class SkipSqueezeExcitation : nn.Module
 
     public bool IsFused => bn is null;
 
-    /// <summary>Returns y + branch(x). x, y: (N, C, H, W).</summary>
+    /// <summary>Returns y + branch(x), consuming y (see <see cref="OwnedTensorOps"/>). x, y: (N, C, H, W).</summary>
     public Tensor AddTo(Tensor y, Tensor x)
     {
         if (bn is not null)
@@ -33,9 +33,10 @@ public sealed class SkipSqueezeExcitation : nn.Module
             using var u = bn.forward(x);
             using var pooledBn = nn.functional.adaptive_avg_pool2d(u, [1, 1]);
             using var g = Gate(pooledBn);
-            return y.addcmul(u, g, 1);
+            return OwnedTensorOps.AddProduct(y, u, g);
         }
 
+        // (N, C, 1, 1) work only; the full-size tensors are touched by one addcmul and one add.
         using var s = scale!.reshape(1, -1, 1, 1);
         using var t = shift!.reshape(1, -1, 1, 1);
         using var pooled = nn.functional.adaptive_avg_pool2d(x, [1, 1]);
@@ -43,8 +44,7 @@ public sealed class SkipSqueezeExcitation : nn.Module
         using var gFused = Gate(pooledU);
         using var xScale = s * gFused;
         using var xShift = t * gFused;
-        using var withX = y.addcmul(x, xScale, 1);
-        return withX.add(xShift);
+        return OwnedTensorOps.Add(OwnedTensorOps.AddProduct(y, x, xScale), xShift);
     }
 
     /// <summary>sigmoid(W * GAP(u)) from GAP(u): (N, C, 1, 1) -> (N, C, 1, 1).</summary>

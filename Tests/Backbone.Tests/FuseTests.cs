@@ -43,6 +43,27 @@ public class FuseTests
         AssertClose(logitsBefore, logitsAfter);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void GradientModeComputesTheSameAsInferenceAndBackpropagates(bool fused)
+    {
+        // Inference runs the elementwise steps in place; with gradients on they must not (autograd needs inputs).
+        using var scope = NewDisposeScope();
+        using var model = ParNet.Create("parnet-n", new ParNetOptions { NumClasses = 3 });
+        ModelRandomization.RandomizeBatchNorms(model, seed: 3);
+        if (fused) model.Fuse();
+        model.eval();
+        var x = randn(2, 3, 48, 48, generator: new Generator(4));
+        Tensor expected;
+        using (inference_mode()) expected = model.forward(x);
+
+        var logits = model.forward(x);
+        AssertClose(expected, logits.detach());
+        logits.sum().backward();
+        Assert.All(model.parameters(), p => Assert.True(p.grad is not null && p.grad.abs().sum().item<float>() > 0));
+    }
+
     [Fact]
     public void FuseIsIdempotentAndRemovesTheBranches()
     {

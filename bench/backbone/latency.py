@@ -1,0 +1,71 @@
+#!/usr/bin/python3
+"""PyTorch side of the backbone benchmark: the same protocol as `backbone-bench latency` (BackboneBench/Program.cs).
+
+    /usr/bin/python3 bench/backbone/latency.py <models,> <sizes,> <iters> <out.json>
+
+2 threads (Debian's python3-torch defaults to 1), inference_mode, eval; median of `iters` after one warm-up.
+"""
+import json
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import parnet_reference as ref  # noqa: E402
+
+
+def median_ms(run, iters):
+    run()
+    times = []
+    for _ in range(iters):
+        start = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - start) * 1000)
+    return sorted(times)[iters // 2]
+
+
+def conv_macs(model, size):
+    """Conv/linear MACs of the backbone at size x size, from the output shapes seen by forward hooks."""
+    total = 0
+
+    def hook(module, _, out):
+        nonlocal total
+        total += module.weight.numel() * out.shape[2] * out.shape[3]
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    model.forward_features(torch.zeros(1, 3, size, size))
+    for h in handles:
+        h.remove()
+    return total
+
+
+def main():
+    models, sizes = sys.argv[1].split(","), [int(s) for s in sys.argv[2].split(",")]
+    iters, out = int(sys.argv[3]), sys.argv[4]
+    torch.set_num_threads(2)
+    rows = []
+    with torch.inference_mode():
+        x = torch.randn(1, 256, 160, 160)
+        w = torch.randn(256, 256, 3, 3) * 0.01
+        rows.append({"model": "conv3x3-256x160x160", "macs": 256 * 256 * 9 * 160 * 160,
+                     "ms": median_ms(lambda: F.conv2d(x, w, padding=1), iters)})
+        for name in models:
+            model = ref.ParNet(ref.VARIANTS[name], num_classes=0).eval()
+            for fused in (False, True):
+                if fused:
+                    model.fuse()
+                for size in sizes:
+                    x = torch.randn(1, 3, size, size)
+                    ms = median_ms(lambda: model.forward_features(x), iters)
+                    rows.append({"model": name, "size": size, "fused": fused, "ms": ms, "macs": conv_macs(model, size)})
+    malloc = "MALLOC_MMAP_THRESHOLD_" in os.environ
+    with open(out, "w") as f:
+        json.dump({"runtime": "pytorch " + torch.__version__, "malloc_tuning": malloc, "threads": torch.get_num_threads(),
+                   "rows": rows}, f)
+
+
+if __name__ == "__main__":
+    main()
