@@ -8,6 +8,9 @@ IVerb[] verbs =
     new SynthCommand(),
     new DataCommand(),
     new ServeCommand(),
+    new TrainCommand(),
+    new ValCommand(),
+    new PredictCommand(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

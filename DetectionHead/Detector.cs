@@ -72,6 +72,7 @@ public sealed class Detector : IDisposable
     public IReadOnlyList<string> ClassNames => Info.ClassNames;
     public int ImageSize => Info.ImageSize;
     public YoloDetector Model => _model;
+    public Device Device => _device;
 
     /// <summary>Detections on one BGR image, in its pixels, best first.</summary>
     public IReadOnlyList<Detection> Detect(Mat bgr, DetectOptions? options = null)

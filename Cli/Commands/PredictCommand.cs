@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using OpenCvSharp;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.DetectionHead.Drawing;
+
+namespace ParNetDetect.Cli.Commands;
+
+/// <summary>`detect predict`: detections on images, a folder, a video file or a camera; annotated copies and JSON.</summary>
+public sealed class PredictCommand : IVerb
+{
+    static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
+    static readonly string[] VideoExtensions = [".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mjpg", ".mjpeg"];
+
+    public string Name => "predict";
+    public string Summary => "detect objects in an image, a folder, a video or a camera; annotated output + JSON";
+    public string Usage =>
+        """
+        usage: detect predict --weights W|demo --source IMAGE|DIR|VIDEO|CAMERA [--out runs/predict] [--conf 0.25]
+                              [--iou 0.45] [--max-det 300] [--device cpu|cuda] [--frames N] [--no-save] [--force]
+
+        CAMERA is a device index (0, 1, ...). Images: annotated copies and detections.json (one entry per image) in
+        --out. Video or camera: <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame); a camera runs
+        until Ctrl-C or --frames. Boxes are x1, y1, x2, y2 in the source's pixels. --out is not written into if it
+        holds files, unless --force. --no-save prints detections and writes nothing.
+        """;
+
+    public int Run(CommandLine args)
+    {
+        string weights = args.Required("weights");
+        string source = args.Required("source");
+        string outDir = args.String("out", "runs/predict");
+        var options = DetectOptions.Default with
+        {
+            ConfidenceThreshold = (float)args.Double("conf", 0.25, 0, 1),
+            IouThreshold = (float)args.Double("iou", 0.45, 0, 1),
+            MaxDetections = args.Int("max-det", 300, 1, 100_000),
+        };
+        string device = args.String("device", "cpu");
+        int maxFrames = args.Int("frames", 0, 0, int.MaxValue);
+        bool save = !args.Flag("no-save");
+        bool force = args.Flag("force");
+        args.EnsureAllUsed();
+        try
+        {
+            if (save && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
+                throw new IOException($"{outDir} already holds files; pass --force to write into it, or choose another --out.");
+            using var detector = Detector.Load(weights, device);
+            Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
+            if (save) Directory.CreateDirectory(outDir);
+
+            if (int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera))
+            {
+                using var capture = new VideoCapture(camera);
+                if (!capture.IsOpened()) throw new IOException($"camera {camera} could not be opened.");
+                return Stream(detector, capture, $"camera{camera}", outDir, options, save, maxFrames);
+            }
+            if (Directory.Exists(source))
+            {
+                var files = Directory.EnumerateFiles(source)
+                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Order(StringComparer.Ordinal).ToList();
+                if (files.Count == 0) throw new IOException($"{source} holds no images ({string.Join(" ", ImageExtensions)}).");
+                return Images(detector, files, outDir, options, save);
+            }
+            if (!File.Exists(source)) throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
+            if (VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant()))
+            {
+                using var capture = new VideoCapture(source);
+                if (!capture.IsOpened()) throw new IOException($"{source}: could not be opened as a video.");
+                return Stream(detector, capture, Path.GetFileNameWithoutExtension(source), outDir, options, save, maxFrames);
+            }
+            return Images(detector, [source], outDir, options, save);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
+        {
+            Console.Error.WriteLine($"detect predict: {e.Message}");
+            return 1;
+        }
+    }
+
+    static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save)
+    {
+        var entries = new List<object>();
+        int failed = 0;
+        foreach (string file in files)
+        {
+            using var image = Cv2.ImRead(file, ImreadModes.Color);
+            if (image.Empty())
+            {
+                Console.Error.WriteLine($"{file}: not a readable image, skipped.");
+                failed++;
+                continue;
+            }
+            var watch = Stopwatch.StartNew();
+            var detections = detector.Detect(image, options);
+            double ms = watch.Elapsed.TotalMilliseconds;
+            Console.WriteLine($"{Path.GetFileName(file)}: {Describe(detections, detector.ClassNames)} ({ms:F1} ms)");
+            entries.Add(new { file = Path.GetFileName(file), width = image.Cols, height = image.Rows, detections = Json(detections, detector.ClassNames) });
+            if (save)
+            {
+                DetectionPainter.Draw(image, detections, detector.ClassNames);
+                Cv2.ImWrite(Path.Combine(outDir, Path.GetFileName(file)), image);
+            }
+        }
+        if (save)
+        {
+            string json = Path.Combine(outDir, "detections.json");
+            File.WriteAllText(json, JsonSerializer.Serialize(entries, new JsonSerializerOptions { WriteIndented = true }));
+            Console.WriteLine($"wrote {entries.Count} annotated images and {json}");
+        }
+        return failed == files.Count ? 1 : 0;
+    }
+
+    static int Stream(Detector detector, VideoCapture capture, string name, string outDir, DetectOptions options, bool save, int maxFrames)
+    {
+        using var stop = new StopSignals("finishing the output files");
+        using var frame = new Mat();
+        VideoWriter? writer = null;
+        StreamWriter? lines = null;
+        double fps = capture.Fps is > 0 and < 1000 ? capture.Fps : 25;
+        int frames = 0;
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            while (!stop.Token.IsCancellationRequested && (maxFrames == 0 || frames < maxFrames) && capture.Read(frame) && !frame.Empty())
+            {
+                var detections = detector.Detect(frame, options);
+                if (save)
+                {
+                    writer ??= new VideoWriter(Path.Combine(outDir, name + ".avi"), FourCC.MJPG, fps, frame.Size());
+                    lines ??= new StreamWriter(Path.Combine(outDir, name + ".jsonl"));
+                    lines.WriteLine(JsonSerializer.Serialize(new { frame = frames, detections = Json(detections, detector.ClassNames) }));
+                    DetectionPainter.Draw(frame, detections, detector.ClassNames);
+                    writer.Write(frame);
+                }
+                else Console.WriteLine($"frame {frames}: {Describe(detections, detector.ClassNames)}");
+                frames++;
+            }
+        }
+        finally
+        {
+            writer?.Dispose();
+            lines?.Dispose();
+        }
+        double seconds = watch.Elapsed.TotalSeconds;
+        string written = save ? $"; wrote {Path.Combine(outDir, name + ".avi")} and {name}.jsonl" : "";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{frames} frames in {seconds:F1} s ({frames / Math.Max(seconds, 1e-9):F1} fps){written}"));
+        return frames > 0 ? 0 : 1;
+    }
+
+    static object[] Json(IReadOnlyList<Detection> detections, IReadOnlyList<string> names) =>
+        detections.Select(d => (object)new
+        {
+            @class = names[d.ClassIndex], class_index = d.ClassIndex, score = MathF.Round(d.Score, 4),
+            box = new[] { MathF.Round(d.X1, 1), MathF.Round(d.Y1, 1), MathF.Round(d.X2, 1), MathF.Round(d.Y2, 1) },
+        }).ToArray();
+
+    static string Describe(IReadOnlyList<Detection> detections, IReadOnlyList<string> names) =>
+        detections.Count == 0 ? "nothing"
+            : string.Join(", ", detections.GroupBy(d => d.ClassIndex).OrderBy(g => g.Key).Select(g => $"{g.Count()} {names[g.Key]}"));
+}

@@ -1,0 +1,333 @@
+using System.Diagnostics;
+using System.Globalization;
+using ParNetDetect.Data;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.Platform;
+using ParNetDetect.Training.Validation;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace ParNetDetect.Training;
+
+/// <summary>The loss became NaN or infinite; the message names the batch and the checkpoint left behind.</summary>
+public sealed class TrainingDivergedException(string message) : Exception(message);
+
+/// <summary>How a run ended: all epochs done, or stopped early (Ctrl-C, SIGTERM) with a resumable last.ckpt.</summary>
+public sealed record TrainOutcome(bool Completed, int EpochsDone, string RunDir, double BestFitness, int BestEpoch, EpochResult? Last);
+
+/// <summary>
+/// One training run: SGD (Nesterov) on three parameter groups, warm-up and cosine schedule, gradient accumulation to
+/// the nominal batch, EMA, validation through coco-eval each epoch, results.csv, and last/best checkpoints written
+/// atomically. <see cref="Resume"/> restores weights, EMA, optimizer, schedule position and RNG, and replays the
+/// loader's (seeded) order, so a resumed run follows the same path as an uninterrupted one.
+/// </summary>
+public sealed class TrainingRun : IDisposable
+{
+    public const string LastFile = "last.ckpt", BestFile = "best.ckpt";
+
+    readonly TextWriter _log;
+    readonly bool _interactive;
+    readonly IDetectionDataset _train;
+    readonly Validator? _validator;
+    readonly YoloDetector _model;
+    readonly YoloDetector? _emaModel;
+    readonly ModelEma? _ema;
+    readonly SGD _optimizer;
+    readonly YoloLoss _loss;
+    readonly Device _device;
+    TrainingState _state;
+
+    TrainOptions O => _state.Options;
+
+    /// <summary>The run folder (last.ckpt, best.ckpt, results.csv).</summary>
+    public string RunDir { get; }
+
+    TrainingRun(TrainingState state, TextWriter log, bool interactive, Checkpoint? resumeFrom, string? resumeSource)
+    {
+        _state = state;
+        _log = log;
+        _interactive = interactive;
+        O.Validate();
+        RunDir = Path.GetFullPath(O.OutDir);
+        TorchRuntime.Initialize();
+        _device = TorchRuntime.ResolveDevice(O.Device);
+        torch.manual_seed(O.Seed);
+
+        _train = DetectionDatasets.Open(O.Data, O.TrainSplit);
+        if (_train.Count == 0) throw new InvalidDataException($"{O.Data}: split '{O.TrainSplit}' has no images.");
+        if (O.ValEvery > 0)
+        {
+            IDetectionDataset val;
+            try { val = DetectionDatasets.Open(O.Data, O.ValSplit); }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+            {
+                throw new ArgumentException($"{e.Message} Pass --val-split <split> (e.g. train) or --val-every 0 to train without validation.", e);
+            }
+            RequireSameClasses(val.ClassNames, _train.ClassNames, $"{O.Data} split '{O.ValSplit}'", $"split '{O.TrainSplit}'");
+            _validator = new Validator(val, O.ImageSize, O.BatchSize, O.Workers);
+        }
+
+        int nc = _train.Categories.Count;
+        _model = YoloDetector.Create(O.Model, nc);
+        if (resumeFrom is not null)
+        {
+            RequireSameClasses(_train.ClassNames, resumeFrom.Info.ClassNames, $"{O.Data}", $"checkpoint {resumeSource}");
+            resumeFrom.GetModule(TrainingCheckpoint.RawSection, _model, resumeSource!);
+        }
+        _model.to(_device);
+        _model.train();
+
+        if (O.Ema)
+        {
+            _emaModel = YoloDetector.Create(O.Model, nc);
+            _emaModel.to(_device);
+            _emaModel.eval();
+            _ema = new ModelEma(_emaModel, state.EmaUpdates);
+            if (resumeFrom is not null) resumeFrom.GetModule(Checkpoint.ModelSection, _emaModel, resumeSource!);
+            else _ema.CopyFrom(_model);
+        }
+
+        var groups = ParameterGroups.Of(_model);
+        _optimizer = optim.SGD(
+        [
+            new SGD.ParamGroup(groups.Decay, O.Lr0, O.Momentum, 0, O.EffectiveWeightDecay, nesterov: true),
+            new SGD.ParamGroup(groups.NormWeights, O.Lr0, O.Momentum, 0, 0, nesterov: true),
+            new SGD.ParamGroup(groups.Biases, O.Lr0, O.Momentum, 0, 0, nesterov: true),
+        ], O.Lr0, O.Momentum, nesterov: true);
+        if (resumeFrom is not null)
+        {
+            TrainingCheckpoint.GetOptimizer(resumeFrom, _optimizer, resumeSource!);
+            TrainingCheckpoint.RestoreTorchRng(state.TorchRng);
+        }
+        _loss = new YoloLoss(new TargetAssigner(_model.Anchors), nc);
+    }
+
+    /// <summary>A new run. Refuses a run folder that already holds one unless <paramref name="overwrite"/>.</summary>
+    public static TrainingRun Start(TrainOptions options, TextWriter log, bool interactive, bool overwrite = false)
+    {
+        string last = Path.Combine(options.OutDir, LastFile);
+        if (File.Exists(last) && !overwrite)
+            throw new ArgumentException($"{options.OutDir} already holds a run ({LastFile}). Continue it with --resume, " +
+                                        "choose another --out, or pass --overwrite to start over.");
+        if (overwrite && Directory.Exists(options.OutDir))
+            foreach (var f in new[] { LastFile, BestFile, ResultsCsv.FileName }) File.Delete(Path.Combine(options.OutDir, f));
+        return new TrainingRun(new TrainingState { Options = options }, log, interactive, null, null);
+    }
+
+    /// <summary>Continues the run saved in a checkpoint (or in a run folder's last.ckpt). <paramref name="adjust"/> may
+    /// change what does not alter the trajectory (device, workers).</summary>
+    public static TrainingRun Resume(string path, TextWriter log, bool interactive, Func<TrainOptions, TrainOptions>? adjust = null)
+    {
+        if (Directory.Exists(path)) path = Path.Combine(path, LastFile);
+        var checkpoint = Checkpoint.Load(path);
+        var state = TrainingCheckpoint.GetState(checkpoint, path);
+        if (adjust is not null) state = state with { Options = adjust(state.Options) };
+        if (state.Epoch >= state.Options.Epochs)
+            throw new ArgumentException($"{path}: the run already finished all {state.Options.Epochs} epochs.");
+        return new TrainingRun(state, log, interactive, checkpoint, path);
+    }
+
+    static void RequireSameClasses(IReadOnlyList<string> a, IReadOnlyList<string> b, string aName, string bName)
+    {
+        if (!a.SequenceEqual(b))
+            throw new InvalidDataException($"{aName} has classes [{Summary(a)}] but {bName} has [{Summary(b)}]: they must match in number and order.");
+        static string Summary(IReadOnlyList<string> names) =>
+            names.Count <= 8 ? string.Join(", ", names) : string.Join(", ", names.Take(8)) + $", ... ({names.Count})";
+    }
+
+    public TrainOutcome Run(CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(RunDir);
+        var augmentation = O.Augment
+            ? AugmentationOptions.Default with { CloseMosaicEpochs = O.CloseMosaicEpochs }
+            : AugmentationOptions.None;
+        var loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(O.ImageSize, O.BatchSize, O.Seed) with
+        {
+            Workers = O.Workers, Augmentation = augmentation, DropLast = true,
+        });
+        int batches = O.MaxBatchesPerEpoch > 0 ? Math.Min(loader.BatchCount, O.MaxBatchesPerEpoch) : loader.BatchCount;
+        var schedule = new LearningRateSchedule(O, batches);
+        LogStart(batches, schedule);
+
+        EpochResult? last = null;
+        for (int epoch = _state.Epoch; epoch < O.Epochs; epoch++)
+        {
+            var (done, interrupted, progress) = TrainEpoch(loader, schedule, epoch, batches, cancel);
+            if (interrupted)
+            {
+                _state = _state with { Epoch = epoch, Batch = done };
+                SaveLast();
+                _log.WriteLine($"\nstopped at epoch {epoch + 1}, batch {done}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
+                return new TrainOutcome(false, epoch, RunDir, _state.BestFitness, _state.BestEpoch, last);
+            }
+            progress.Finish(done);
+
+            double? map50 = null, map = null;
+            if (_validator is not null && ((epoch + 1) % O.ValEvery == 0 || epoch + 1 == O.Epochs))
+                (map50, map) = Validate();
+            double fitness = map is null ? -(progress.Box + progress.Objectness + progress.Class) : 0.1 * map50!.Value + 0.9 * map.Value;
+            bool best = fitness > _state.BestFitness;
+            _state = _state with
+            {
+                Epoch = epoch + 1, Batch = 0,
+                BestFitness = best ? fitness : _state.BestFitness, BestEpoch = best ? epoch : _state.BestEpoch,
+            };
+            SaveLast();
+            if (best) MakeCheckpoint(full: false).Save(Path.Combine(RunDir, BestFile));
+            var (lr, _) = schedule.At((long)(epoch + 1) * batches - 1);
+            last = new EpochResult(epoch, progress.Box, progress.Objectness, progress.Class, map50, map,
+                lr[ParameterGroups.DecayGroup], lr[ParameterGroups.BiasGroup], progress.Seconds, progress.ImagesPerSecond, progress.DataWaitShare);
+            ResultsCsv.Append(RunDir, last);
+            if (cancel.IsCancellationRequested && epoch + 1 < O.Epochs)
+            {
+                _log.WriteLine($"stopped after epoch {epoch + 1}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
+                return new TrainOutcome(false, epoch + 1, RunDir, _state.BestFitness, _state.BestEpoch, last);
+            }
+        }
+        _log.WriteLine($"done: {O.Epochs} epochs; best epoch {_state.BestEpoch + 1} (fitness {_state.BestFitness:F4}); {RunDir}");
+        return new TrainOutcome(true, O.Epochs, RunDir, _state.BestFitness, _state.BestEpoch, last);
+    }
+
+    /// <summary>Trains one epoch (from the saved batch when resuming). Stops early, at an optimizer-step boundary,
+    /// when cancelled. Returns the batches done and whether it was interrupted.</summary>
+    (int Done, bool Interrupted, EpochProgress Progress) TrainEpoch(DetectionLoader loader, LearningRateSchedule schedule,
+        int epoch, int batches, CancellationToken cancel)
+    {
+        _model.train();
+        int start = epoch == _state.Epoch ? _state.Batch : 0;
+        var progress = new EpochProgress(_log, _interactive, epoch, O.Epochs, batches);
+        int accumulate = O.AccumulationSteps, pending = 0, windowStart = start, i = 0;
+        _optimizer.zero_grad();
+        using var batchesOfEpoch = loader.Epoch(epoch, O.Epochs).GetEnumerator();
+        while (i < batches)
+        {
+            long waitStart = Stopwatch.GetTimestamp();
+            if (!batchesOfEpoch.MoveNext()) break;
+            using var batch = batchesOfEpoch.Current;
+            if (i < start) { i++; continue; }   // resuming: the seeded order is replayed up to the saved batch
+            progress.AddDataWait(Stopwatch.GetElapsedTime(waitStart).TotalSeconds);
+
+            ApplySchedule(schedule.At((long)epoch * batches + i));
+            LossParts parts;
+            using (NewDisposeScope())
+            {
+                var levels = _model.forward(batch.Images.to(_device));
+                using var loss = _loss.Compute(levels, batch.Targets.to(_device));
+                float total = loss.Total.item<float>();
+                if (!float.IsFinite(total))
+                {
+                    _state = _state with { Epoch = epoch, Batch = windowStart };
+                    SaveLast();
+                    var ids = string.Join(", ", batch.Items.Take(8).Select(b => b.ImageId));
+                    throw new TrainingDivergedException(
+                        $"loss is {total} at epoch {epoch + 1}, batch {i + 1} of {batches} (image ids {ids}{(batch.Count > 8 ? ", ..." : "")}). " +
+                        $"{Path.Combine(RunDir, LastFile)} holds the weights from before it (resumable at batch {windowStart + 1}); " +
+                        "a lower --lr0 or a check of those images' boxes usually helps.");
+                }
+                loss.Total.backward();
+                parts = new LossParts(loss.Box, loss.Objectness, loss.Class);
+            }
+            pending++;
+            i++;
+            progress.Add(i - 1, batch.Count, parts.Box, parts.Objectness, parts.Class);
+            if (pending == accumulate || i == batches)
+            {
+                Step();
+                pending = 0;
+                windowStart = i;
+                if (cancel.IsCancellationRequested && i < batches) return (i, true, progress);
+            }
+        }
+        if (pending > 0) Step();   // the loader ended early (fewer batches than it announced)
+        return (i, false, progress);
+    }
+
+    readonly record struct LossParts(float Box, float Objectness, float Class);
+
+    void ApplySchedule((double[] Lr, double Momentum) at)
+    {
+        int g = 0;
+        foreach (var group in _optimizer.ParamGroups)
+        {
+            group.LearningRate = at.Lr[g++];
+            ((SGD.ParamGroup)group).Momentum = at.Momentum;
+        }
+    }
+
+    void Step()
+    {
+        if (O.GradientClip > 0) nn.utils.clip_grad_norm_(_model.parameters(), O.GradientClip);
+        _optimizer.step();
+        _optimizer.zero_grad();
+        _ema?.Update(_model);
+    }
+
+    (double Map50, double Map) Validate()
+    {
+        var model = _emaModel ?? _model;
+        model.eval();
+        try
+        {
+            int lastShown = -1;
+            var pass = _validator!.Detect(x => model.Predict(x.to(_device)), DetectOptions.Evaluation, (done, total) =>
+            {
+                if (!_interactive || done == lastShown) return;
+                lastShown = done;
+                _log.Write($"\r  val {done}/{total}   ");
+            });
+            var result = _validator.Evaluate(pass.Detections);
+            double map = Math.Max(result.Stats[0], 0), map50 = Math.Max(result.Stats[1], 0);
+            _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(_interactive ? "\r" : "")}  val: mAP50 {map50:F4}  mAP50-95 {map:F4}  ({pass.Images} images, {pass.Detections.Count} detections, {pass.Seconds:F1} s)"));
+            return (map50, map);
+        }
+        finally
+        {
+            if (_emaModel is null) _model.train();
+        }
+    }
+
+    Checkpoint MakeCheckpoint(bool full)
+    {
+        var c = new Checkpoint(new CheckpointInfo
+        {
+            Model = O.Model,
+            ClassNames = _train.ClassNames.ToArray(),
+            CategoryIds = Enumerable.Range(0, _train.Categories.Count).Select(_train.Categories.ToCategoryId).ToArray(),
+            ImageSize = O.ImageSize,
+            Epoch = _state.Epoch,
+            TotalEpochs = O.Epochs,
+            BestFitness = _state.BestFitness,
+            Notes = new Dictionary<string, string> { ["data"] = O.Data },
+        });
+        c.PutModule(Checkpoint.ModelSection, _emaModel ?? (nn.Module)_model);
+        if (full)
+        {
+            c.PutModule(TrainingCheckpoint.RawSection, _model);
+            TrainingCheckpoint.PutOptimizer(c, _optimizer);
+            TrainingCheckpoint.PutState(c, _state with { EmaUpdates = _ema?.Updates ?? 0, TorchRng = TrainingCheckpoint.SaveTorchRng() });
+        }
+        return c;
+    }
+
+    void SaveLast() => MakeCheckpoint(full: true).Save(Path.Combine(RunDir, LastFile));
+
+    void LogStart(int batches, LearningRateSchedule schedule)
+    {
+        _log.WriteLine($"{O.Model}: {_model.ParameterCount() / 1e6:F2}M parameters, {_train.Categories.Count} classes, {O.ImageSize} px, device {_device}");
+        _log.WriteLine($"train: {_train.Count} images ({O.Data}, split {O.TrainSplit}), {batches} batches of {O.BatchSize}" +
+                       $", gradients accumulated over {O.AccumulationSteps} (nominal {O.NominalBatchSize}), weight decay {O.EffectiveWeightDecay:G3}");
+        _log.WriteLine(_validator is null ? "val: off" : $"val: {_validator.Dataset.Count} images (split {O.ValSplit}) every {O.ValEvery} epoch(s)");
+        _log.WriteLine($"schedule: lr0 {O.Lr0} cosine to {O.Lr0 * O.FinalLrFactor:G3}, warm-up {schedule.WarmupIterations} batches, EMA {(O.Ema ? "on" : "off")}");
+        if (_state.Epoch > 0 || _state.Batch > 0)
+            _log.WriteLine($"resuming at epoch {_state.Epoch + 1}, batch {_state.Batch + 1}");
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _model.Dispose();
+        _emaModel?.Dispose();
+    }
+}
