@@ -12,11 +12,14 @@ public readonly record struct BatchItem(int DatasetIndex, long ImageId, int Orig
 
 /// <summary>
 /// One batch from <see cref="DetectionLoader"/>, owning its tensors: dispose it when done.
-/// <see cref="Images"/>: (N, 3, S, S) float32 RGB in [0,1].
+/// <see cref="Images"/>: (N, 3, S, S) float32 RGB in [0,1]; the loader reuses its memory for a later batch once
+/// this one is disposed, so copy what must outlive the batch.
 /// <see cref="Targets"/>: (M, 6) float32 rows [batchIndex, classIndex, cx, cy, w, h], normalised to [0,1] of S.
 /// </summary>
-public sealed class DetectionBatch(Tensor images, Tensor targets, IReadOnlyList<BatchItem> items) : IDisposable
+public sealed class DetectionBatch(Tensor images, Tensor targets, IReadOnlyList<BatchItem> items, Action? onDispose = null) : IDisposable
 {
+    bool _disposed;
+
     public Tensor Images { get; } = images;
     public Tensor Targets { get; } = targets;
     public IReadOnlyList<BatchItem> Items { get; } = items;
@@ -24,7 +27,10 @@ public sealed class DetectionBatch(Tensor images, Tensor targets, IReadOnlyList<
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         Images.Dispose();
         Targets.Dispose();
+        onDispose?.Invoke();
     }
 }

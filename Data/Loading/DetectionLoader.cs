@@ -1,22 +1,28 @@
+using System.Collections.Concurrent;
 using OpenCvSharp;
 using TorchSharp;
 
 namespace ParNetDetect.Data;
 
 /// <summary>
-/// Feeds a trainer or an evaluator: worker threads decode and augment whole batches in parallel, a bounded
-/// prefetch window keeps at most <see cref="DetectionLoaderOptions.PrefetchBatches"/> batches built ahead, and
-/// batches come out in order as tensors (<see cref="DetectionBatch"/>). Per-worker Mats are reused and per-image
-/// Mats disposed, so native memory stays flat from batch to batch as long as the consumer disposes each batch.
+/// Feeds a trainer or an evaluator: persistent worker threads decode and augment whole batches in parallel, at
+/// most <see cref="DetectionLoaderOptions.PrefetchBatches"/> batches are built ahead of the consumer, and batches
+/// come out in order as tensors (<see cref="DetectionBatch"/>). Workers live as long as the loader and keep their
+/// Mats; per-image Mats are disposed; so native memory stays flat from batch to batch and epoch to epoch, as long
+/// as the consumer disposes each batch (and the loader when done).
 /// Reproducible: the epoch's order depends on (Seed, epoch) and each sample's augmentation on (Seed, epoch,
 /// position), never on which worker made it. An image that cannot be decoded is counted in <see cref="Issues"/>
 /// and replaced (training) or left grey and flagged (validation); it never ends a run.
 /// </summary>
-public sealed class DetectionLoader
+public sealed class DetectionLoader : IDisposable
 {
     const int MaxConsecutiveDecodeFailures = 20;
     readonly IDetectionDataset _dataset;
     readonly DetectionLoaderOptions _options;
+    readonly BlockingCollection<BatchJob> _jobs = new();
+    readonly object _startGate = new();
+    readonly TensorPool _imagePool;
+    Thread[]? _workers;
 
     public DetectionLoader(IDetectionDataset dataset, DetectionLoaderOptions options)
     {
@@ -27,6 +33,8 @@ public sealed class DetectionLoader
             throw new ArgumentException("batch size, workers and prefetch must be positive.");
         _dataset = dataset;
         _options = options;
+        // Batches in the prefetch window, the one the consumer holds and the one it may not have disposed yet.
+        _imagePool = new TensorPool([options.BatchSize, 3, options.ImageSize, options.ImageSize], options.PrefetchBatches + 2);
     }
 
     public IDetectionDataset Dataset => _dataset;
@@ -42,11 +50,13 @@ public sealed class DetectionLoader
 
     /// <summary>
     /// The batches of one epoch (0-based). <paramref name="totalEpochs"/> lets mosaic close for the last
-    /// <see cref="AugmentationOptions.CloseMosaicEpochs"/> epochs; 0 keeps it on. Workers start when enumeration
-    /// starts and stop when it ends or is abandoned.
+    /// <see cref="AugmentationOptions.CloseMosaicEpochs"/> epochs; 0 keeps it on. Work starts when enumeration
+    /// starts; batches built ahead of an abandoned enumeration are disposed.
     /// </summary>
     public IEnumerable<DetectionBatch> Epoch(int epoch = 0, int totalEpochs = 0)
     {
+        ObjectDisposedException.ThrowIf(_jobs.IsAddingCompleted, this);
+        StartWorkers();
         using var run = new EpochRun(this, epoch, totalEpochs);
         for (int b = 0; b < run.BatchCount; b++) yield return run.Take(b);
     }
@@ -59,37 +69,140 @@ public sealed class DetectionLoader
         return order;
     }
 
-    /// <summary>One epoch in flight: the worker threads, the prefetch window and the batches waiting in order.</summary>
+    /// <summary>Stops the workers (after the batch each may be building).</summary>
+    public void Dispose()
+    {
+        if (_jobs.IsAddingCompleted) return;
+        _jobs.CompleteAdding();
+        foreach (var t in _workers ?? []) t.Join();
+        _jobs.Dispose();
+        _imagePool.Dispose();
+    }
+
+    void StartWorkers()
+    {
+        lock (_startGate)
+        {
+            // Threads are kept for the loader's life: each keeps its buffers and its malloc arena, where new
+            // threads every epoch made the process grow by hundreds of MB before it levelled off.
+            _workers ??= Enumerable.Range(0, _options.Workers)
+                .Select(i => new Thread(Work) { IsBackground = true, Name = $"loader-{i}" })
+                .Select(t => { t.Start(); return t; }).ToArray();
+        }
+    }
+
+    readonly record struct BatchJob(EpochRun Run, int Index);
+
+    void Work()
+    {
+        using var composer = new SampleComposer(_dataset, _options.ImageSize, _options.Augmentation, Issues);
+        using var writer = new ChwTensorWriter();
+        using var sample = new Mat();
+        var boxes = new List<TargetBox>();
+        foreach (var job in _jobs.GetConsumingEnumerable())
+        {
+            if (job.Run.IsAbandoned) continue;
+            try
+            {
+                job.Run.Complete(job.Index, BuildBatch(job.Run, job.Index, composer, writer, sample, boxes));
+            }
+            catch (Exception e)
+            {
+                job.Run.Fail(e);
+            }
+        }
+    }
+
+    unsafe DetectionBatch BuildBatch(EpochRun run, int batchIndex, SampleComposer composer, ChwTensorWriter writer, Mat sample, List<TargetBox> boxes)
+    {
+        int size = _options.ImageSize;
+        int start = batchIndex * _options.BatchSize;
+        int count = Math.Min(_options.BatchSize, run.Order.Length - start);
+        var items = new BatchItem[count];
+        var rows = new List<float>(count * 6 * 8);
+        var storage = _imagePool.Rent();
+        var images = storage.narrow(0, 0, count);
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                items[i] = IsTraining
+                    ? ComposeTraining(run, start + i, composer, sample, boxes)
+                    : ComposeValidation(run.Order[start + i], composer, sample, boxes);
+                using (var row = images[i])
+                fixed (byte* data = row.bytes)
+                    writer.Write(sample, (float*)data);
+                foreach (var b in boxes)
+                    rows.AddRange([i, b.ClassIndex, (b.X1 + b.X2) / 2 / size, (b.Y1 + b.Y2) / 2 / size, b.Width / size, b.Height / size]);
+            }
+        }
+        catch
+        {
+            images.Dispose();
+            _imagePool.Return(storage);
+            throw;
+        }
+        var targets = rows.Count == 0 ? torch.zeros([0, 6], torch.float32) : torch.tensor(rows.ToArray(), [rows.Count / 6, 6]);
+        return new DetectionBatch(images, targets, items, () => _imagePool.Return(storage));
+    }
+
+    BatchItem ComposeValidation(int index, SampleComposer composer, Mat sample, List<TargetBox> boxes)
+    {
+        int size = _options.ImageSize;
+        var record = _dataset[index];
+        var info = composer.TryCompose(index, sample, boxes);
+        if (info == null)
+        {
+            sample.Create(size, size, MatType.CV_8UC3);
+            sample.SetTo(new OpenCvSharp.Scalar(LetterboxTransform.PadValue, LetterboxTransform.PadValue, LetterboxTransform.PadValue));
+        }
+        return new BatchItem(index, record.Id, record.Width, record.Height,
+            info ?? LetterboxInfo.Compute(record.Width, record.Height, size), DecodeFailed: info == null);
+    }
+
+    /// <summary>A training sample for epoch position <paramref name="position"/>; an undecodable image is
+    /// replaced by a random other one (same seed stream, so still reproducible).</summary>
+    BatchItem ComposeTraining(EpochRun run, int position, SampleComposer composer, Mat sample, List<TargetBox> boxes)
+    {
+        var rng = new Random(Seeds.Mix(_options.Seed, run.Epoch, position));
+        int index = run.Order[position];
+        for (int attempt = 0; !composer.TryComposeAugmented(index, run.Mosaic, rng, sample, boxes); attempt++)
+        {
+            if (attempt == MaxConsecutiveDecodeFailures)
+                throw new InvalidDataException(
+                    $"{MaxConsecutiveDecodeFailures} images in a row could not be decoded; is the image folder right? " + Issues.Summary());
+            index = rng.Next(_dataset.Count);
+        }
+        var record = _dataset[index];
+        return new BatchItem(index, record.Id, record.Width, record.Height, default);
+    }
+
+    /// <summary>One epoch in flight: which batches are queued, and those built and waiting to be taken in order.</summary>
     sealed class EpochRun : IDisposable
     {
         readonly DetectionLoader _loader;
-        readonly int _epoch;
-        readonly bool _mosaic;
-        readonly int[] _order;
-        readonly SemaphoreSlim _slots;
-        readonly CancellationTokenSource _stop = new();
         readonly Dictionary<int, DetectionBatch> _ready = new();
-        readonly Thread[] _threads;
         readonly object _gate = new();
         Exception? _failure;
-        int _next = -1;
+        int _queued;
 
         public EpochRun(DetectionLoader loader, int epoch, int totalEpochs)
         {
             _loader = loader;
-            _epoch = epoch;
-            _mosaic = loader._options.Augmentation?.MosaicActive(epoch, totalEpochs) ?? false;
-            _order = loader.EpochOrder(epoch);
+            Epoch = epoch;
+            Mosaic = loader._options.Augmentation?.MosaicActive(epoch, totalEpochs) ?? false;
+            Order = loader.EpochOrder(epoch);
             BatchCount = loader.BatchCount;
-            _slots = new SemaphoreSlim(loader._options.PrefetchBatches);
-            _threads = Enumerable.Range(0, Math.Min(loader._options.Workers, BatchCount))
-                .Select(i => new Thread(Work) { IsBackground = true, Name = $"loader-{i}" }).ToArray();
-            foreach (var t in _threads) t.Start();
+            while (_queued < Math.Min(loader._options.PrefetchBatches, BatchCount)) loader._jobs.Add(new BatchJob(this, _queued++));
         }
 
+        public int Epoch { get; }
+        public bool Mosaic { get; }
+        public int[] Order { get; }
         public int BatchCount { get; }
+        public bool IsAbandoned { get; private set; }
 
-        /// <summary>Waits for batch <paramref name="index"/>; its prefetch slot goes back to the workers.</summary>
+        /// <summary>Waits for batch <paramref name="index"/> and queues the next one to keep the window full.</summary>
         public DetectionBatch Take(int index)
         {
             DetectionBatch? batch;
@@ -101,121 +214,38 @@ public sealed class DetectionLoader
                     Monitor.Wait(_gate);
                 }
             }
-            _slots.Release();
+            if (_queued < BatchCount) _loader._jobs.Add(new BatchJob(this, _queued++));
             return batch;
         }
 
-        void Work()
+        public void Complete(int index, DetectionBatch batch)
         {
-            var options = _loader._options;
-            try
+            lock (_gate)
             {
-                using var composer = new SampleComposer(_loader._dataset, options.ImageSize, options.Augmentation, _loader.Issues);
-                using var writer = new ChwTensorWriter();
-                using var sample = new Mat();
-                var boxes = new List<TargetBox>();
-                while (true)
-                {
-                    // A slot before an index: the batches being built are always the next ones the consumer needs.
-                    _slots.Wait(_stop.Token);
-                    int index = Interlocked.Increment(ref _next);
-                    if (index >= BatchCount) return;
-                    var batch = Build(index, composer, writer, sample, boxes);
-                    lock (_gate)
-                    {
-                        if (_stop.IsCancellationRequested) batch.Dispose();
-                        else _ready[index] = batch;
-                        Monitor.PulseAll(_gate);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                lock (_gate)
-                {
-                    _failure ??= e;
-                    Monitor.PulseAll(_gate);
-                }
+                if (IsAbandoned) batch.Dispose();
+                else _ready[index] = batch;
+                Monitor.PulseAll(_gate);
             }
         }
 
-        unsafe DetectionBatch Build(int batchIndex, SampleComposer composer, ChwTensorWriter writer, Mat sample, List<TargetBox> boxes)
+        public void Fail(Exception e)
         {
-            var options = _loader._options;
-            var dataset = _loader._dataset;
-            int size = options.ImageSize;
-            int start = batchIndex * options.BatchSize;
-            int count = Math.Min(options.BatchSize, _order.Length - start);
-            var items = new BatchItem[count];
-            var rows = new List<float>(count * 6 * 8);
-            var images = torch.empty([count, 3, size, size], torch.float32);
-            try
+            lock (_gate)
             {
-                for (int i = 0; i < count; i++)
-                {
-                    items[i] = IsTraining
-                        ? ComposeTraining(start + i, composer, sample, boxes)
-                        : ComposeValidation(_order[start + i], composer, sample, boxes);
-                    using (var row = images[i])
-                    fixed (byte* data = row.bytes)
-                        writer.Write(sample, (float*)data);
-                    foreach (var b in boxes)
-                        rows.AddRange([i, b.ClassIndex, (b.X1 + b.X2) / 2 / size, (b.Y1 + b.Y2) / 2 / size, b.Width / size, b.Height / size]);
-                }
-            }
-            catch
-            {
-                images.Dispose();
-                throw;
-            }
-            var targets = rows.Count == 0 ? torch.zeros([0, 6], torch.float32) : torch.tensor(rows.ToArray(), [rows.Count / 6, 6]);
-            return new DetectionBatch(images, targets, items);
-
-            BatchItem ComposeValidation(int index, SampleComposer c, Mat s, List<TargetBox> b)
-            {
-                var record = dataset[index];
-                var info = c.TryCompose(index, s, b);
-                if (info == null)
-                {
-                    s.Create(size, size, MatType.CV_8UC3);
-                    s.SetTo(new OpenCvSharp.Scalar(LetterboxTransform.PadValue, LetterboxTransform.PadValue, LetterboxTransform.PadValue));
-                }
-                return new BatchItem(index, record.Id, record.Width, record.Height,
-                    info ?? LetterboxInfo.Compute(record.Width, record.Height, size), DecodeFailed: info == null);
+                _failure ??= e;
+                Monitor.PulseAll(_gate);
             }
         }
 
-        bool IsTraining => _loader.IsTraining;
-
-        /// <summary>A training sample for epoch position <paramref name="position"/>; an undecodable image is
-        /// replaced by a random other one (same seed stream, so still reproducible).</summary>
-        BatchItem ComposeTraining(int position, SampleComposer composer, Mat sample, List<TargetBox> boxes)
-        {
-            var rng = new Random(Seeds.Mix(_loader._options.Seed, _epoch, position));
-            int index = _order[position];
-            for (int attempt = 0; !composer.TryComposeAugmented(index, _mosaic, rng, sample, boxes); attempt++)
-            {
-                if (attempt == MaxConsecutiveDecodeFailures)
-                    throw new InvalidDataException(
-                        $"{MaxConsecutiveDecodeFailures} images in a row could not be decoded; is the image folder right? " +
-                        _loader.Issues.Summary());
-                index = rng.Next(_loader._dataset.Count);
-            }
-            var record = _loader._dataset[index];
-            return new BatchItem(index, record.Id, record.Width, record.Height, default);
-        }
-
+        /// <summary>Queued jobs of this run are skipped; batches finished later are disposed on arrival.</summary>
         public void Dispose()
         {
-            _stop.Cancel();
-            foreach (var t in _threads) t.Join();
-            foreach (var batch in _ready.Values) batch.Dispose();
-            _ready.Clear();
-            _slots.Dispose();
-            _stop.Dispose();
+            lock (_gate)
+            {
+                IsAbandoned = true;
+                foreach (var batch in _ready.Values) batch.Dispose();
+                _ready.Clear();
+            }
         }
     }
 }

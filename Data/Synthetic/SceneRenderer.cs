@@ -21,6 +21,8 @@ public static class SceneRenderer
     /// <summary>A random background of the given size.</summary>
     public static Mat Background(int width, int height, Random rng)
     {
+        // Randu/Randn draw from OpenCV's per-thread generator: seed it from ours to stay reproducible.
+        Cv2.SetTheRNG((ulong)rng.NextInt64());
         var image = new Mat(height, width, MatType.CV_8UC3);
         var a = RandomColour(rng, 0.1, 0.9);
         var b = RandomColour(rng, 0.1, 0.9);

@@ -56,25 +56,26 @@ public sealed class SampleComposer : IDisposable
     {
         boxes.Clear();
         _candidates.Clear();
-        // Output pixel = gain * (source pixel - centre) + shift (continuous coordinates), the random affine step.
+        // The random affine step: scale by gain about the centre, which moves to (shiftX, shiftY).
         float gain = 1 + Uniform(rng, _options.Scale);
         float shiftX = _size * (0.5f + Uniform(rng, _options.Translate));
         float shiftY = _size * (0.5f + Uniform(rng, _options.Translate));
         if (mosaic)
         {
             if (!TryBuildMosaic(index, rng)) return false;
-            Warp(_mosaic, output, gain, _size, _size, shiftX, shiftY);
-            TransformCandidates(gain, _size, _size, shiftX, shiftY, boxes);
+            // The 2S canvas's centre goes to the shift point.
+            Place(_mosaic, new Similarity(gain, shiftX - gain * _size, shiftY - gain * _size), output, boxes);
         }
         else
         {
             var record = _dataset[index];
             using var image = Decode(record);
             if (image == null) return false;
-            float fit = (float)_size / Math.Max(image.Cols, image.Rows);
             AddTargets(record, image, _candidates, (x, y) => (x, y));
-            Warp(image, output, gain * fit, image.Cols / 2f, image.Rows / 2f, shiftX, shiftY);
-            TransformCandidates(gain * fit, image.Cols / 2f, image.Rows / 2f, shiftX, shiftY, boxes);
+            // Letterbox placement first, then the random affine about the canvas centre; all off = plain letterbox.
+            var letterbox = LetterboxInfo.Compute(image.Cols, image.Rows, _size);
+            float half = _size / 2f;
+            Place(image, new Similarity(gain * letterbox.Scale, gain * (letterbox.PadX - half) + shiftX, gain * (letterbox.PadY - half) + shiftY), output, boxes);
         }
         if (_options.HasHsv) ApplyHsv(output, rng);
         if (rng.NextSingle() < _options.FlipProbability)
@@ -135,12 +136,16 @@ public sealed class SampleComposer : IDisposable
         return true;
     }
 
-    /// <summary>Warps <paramref name="source"/> into the S x S output: out = gain * (in - centre) + shift.</summary>
-    void Warp(Mat source, Mat output, float gain, float centreX, float centreY, float shiftX, float shiftY)
+    /// <summary>A scale and a shift: x' = Scale * x + Tx, y' = Scale * y + Ty (continuous pixel coordinates).</summary>
+    readonly record struct Similarity(float Scale, float Tx, float Ty);
+
+    /// <summary>Warps <paramref name="source"/> into the S x S output and moves the box candidates with it.</summary>
+    void Place(Mat source, Similarity t, Mat output, List<TargetBox> boxes)
     {
         output.Create(_size, _size, MatType.CV_8UC3);
-        using var m = PixelMatrix(gain, shiftX - gain * centreX, shiftY - gain * centreY);
-        Cv2.WarpAffine(source, output, m, new Size(_size, _size), InterpolationFlags.Linear, BorderTypes.Constant, Grey);
+        using (var m = PixelMatrix(t.Scale, t.Tx, t.Ty))
+            Cv2.WarpAffine(source, output, m, new Size(_size, _size), InterpolationFlags.Linear, BorderTypes.Constant, Grey);
+        TransformCandidates(t, boxes);
     }
 
     /// <summary>
@@ -157,17 +162,17 @@ public sealed class SampleComposer : IDisposable
     }
 
     /// <summary>Candidates through the affine step, clipped to the output and filtered (YOLOv5's box_candidates).</summary>
-    void TransformCandidates(float gain, float centreX, float centreY, float shiftX, float shiftY, List<TargetBox> boxes)
+    void TransformCandidates(Similarity t, List<TargetBox> boxes)
     {
         foreach (var b in _candidates)
         {
-            float x1 = gain * (b.X1 - centreX) + shiftX, x2 = gain * (b.X2 - centreX) + shiftX;
-            float y1 = gain * (b.Y1 - centreY) + shiftY, y2 = gain * (b.Y2 - centreY) + shiftY;
+            float x1 = t.Scale * b.X1 + t.Tx, x2 = t.Scale * b.X2 + t.Tx;
+            float y1 = t.Scale * b.Y1 + t.Ty, y2 = t.Scale * b.Y2 + t.Ty;
             float scaledArea = (x2 - x1) * (y2 - y1);
             x1 = Math.Clamp(x1, 0, _size); x2 = Math.Clamp(x2, 0, _size);
             y1 = Math.Clamp(y1, 0, _size); y2 = Math.Clamp(y2, 0, _size);
             float w = x2 - x1, h = y2 - y1;
-            if (w <= _options.MinBoxSide || h <= _options.MinBoxSide) continue;
+            if (w <= _options.MinBoxSide || h <= _options.MinBoxSide || w <= 0 || h <= 0) continue;
             if (w * h < _options.MinVisibleArea * scaledArea) continue;
             if (Math.Max(w / h, h / w) > 100) continue;
             boxes.Add(new TargetBox(b.ClassIndex, x1, y1, x2, y2));
