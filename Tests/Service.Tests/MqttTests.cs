@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using MQTTnet;
+using ParNetDetect.Service.Tests.Support;
+
+namespace ParNetDetect.Service.Tests;
+
+/// <summary>Against a real mosquitto broker on a loopback port, started here (CI installs the mosquitto package).</summary>
+public class MqttTests
+{
+    [SkippableFact]
+    public async Task Events_detections_and_status_reach_a_real_broker()
+    {
+        string? mosquitto = ExternalProcess.Find("mosquitto", "/usr/sbin");
+        Skip.If(mosquitto == null, "mosquitto is not installed (apt-get install mosquitto); CI installs it");
+        string dir = TestVideos.TempDirectory();
+        int port = ExternalProcess.FreeTcpPort();
+        string conf = Path.Combine(dir, "mosquitto.conf");
+        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        using var broker = ExternalProcess.Start(mosquitto!, "-c", conf);
+        await ExternalProcess.WaitForPort(port, 10);
+
+        var received = new ConcurrentQueue<(string Topic, string Payload)>();
+        using var subscriber = new MqttClientFactory().CreateMqttClient();
+        subscriber.ApplicationMessageReceivedAsync += e =>
+        {
+            received.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
+            return Task.CompletedTask;
+        };
+        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("test-sub").Build());
+        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("test/#").Build());
+
+        var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("yard", TestVideos.MovingSquare(dir)));
+        options.Mqtt = new() { Enabled = true, Port = port, TopicPrefix = "test", ClientId = "parnet-test" };
+        var host = await TestHost.StartAsync(options, dir);
+        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/events"), 10, "an event on test/yard/events");
+        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/detections"), 5, "a frame report");
+        await host.DisposeAsync();
+        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/status" && m.Payload == "offline"), 5, "status offline");
+
+        Assert.Contains(received, m => m.Topic == "test/status" && m.Payload == "online");
+        var evt = JsonDocument.Parse(received.First(m => m.Topic == "test/yard/events").Payload).RootElement;
+        Assert.Equal(("new", "yard", "square"), (evt.GetProperty("type").GetString(), evt.GetProperty("cameraId").GetString(), evt.GetProperty("label").GetString()));
+        var report = JsonDocument.Parse(received.First(m => m.Topic == "test/yard/detections").Payload).RootElement;
+        Assert.Equal(TestVideos.Width, report.GetProperty("width").GetInt32());
+    }
+}

@@ -1,0 +1,87 @@
+using ParNetDetect.Service.Cameras;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Systemd;
+using ParNetDetect.Service.Tests.Support;
+
+namespace ParNetDetect.Service.Tests;
+
+public class ReliabilityTests
+{
+    /// <summary>A real HTTP MJPEG stream served by ffmpeg (one client, like a cheap IP camera) for the square video.</summary>
+    static ExternalProcess ServeStream(string ffmpeg, string video, int port) =>
+        ExternalProcess.Start(ffmpeg, "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", video,
+            "-c:v", "mjpeg", "-q:v", "5", "-f", "mpjpeg", "-listen", "1", $"http://127.0.0.1:{port}/cam.mjpg");
+
+    [SkippableFact]
+    public async Task A_killed_network_stream_reconnects_while_another_camera_carries_on()
+    {
+        string? ffmpeg = ExternalProcess.Find("ffmpeg");
+        Skip.If(ffmpeg == null, "ffmpeg is not installed (apt-get install ffmpeg)");
+        string dir = TestVideos.TempDirectory();
+        string video = TestVideos.MovingSquare(dir, frames: 60);
+        int port = ExternalProcess.FreeTcpPort();
+        var net = TestHost.FileCamera("net", $"http://127.0.0.1:{port}/cam.mjpg");
+        (net.Width, net.Height) = (TestVideos.Width, TestVideos.Height); // no ffprobe: the server takes one client
+        var options = TestHost.DefaultOptions(dir, net, TestHost.FileCamera("file", video));
+
+        var server = ServeStream(ffmpeg!, video, port);
+        await using var host = await TestHost.StartAsync(options, dir);
+        var netCam = host.Cameras.Find("net")!;
+        var fileCam = host.Cameras.Find("file")!;
+        await TestHost.WaitUntil(() => netCam.Metrics.Captured.Count > 5, 15, "frames from the network stream");
+
+        server.Dispose(); // the camera goes away mid-stream
+        await TestHost.WaitUntil(() => netCam.Health.State == CameraState.Reconnecting, 10, "the stream to be seen as lost");
+        long fileFrames = fileCam.Metrics.Detected.Count;
+        await Task.Delay(500);
+        Assert.True(fileCam.Metrics.Detected.Count > fileFrames + 3, "the file camera stopped while the stream was down");
+
+        using var restarted = ServeStream(ffmpeg!, video, port);
+        long before = netCam.Metrics.Captured.Count;
+        await TestHost.WaitUntil(() => netCam.Health.State == CameraState.Connected && netCam.Metrics.Captured.Count > before + 5,
+            15, "the stream to reconnect");
+        Assert.True(netCam.Health.Snapshot().Reconnects >= 1);
+    }
+
+    [Fact]
+    public async Task Watchdog_heartbeats_only_while_frames_are_detected()
+    {
+        string dir = TestVideos.TempDirectory();
+        string socketPath = Path.Combine(dir, "notify.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));
+        options.Watchdog.StallSeconds = 1;
+        await using var host = await TestHost.StartAsync(options, dir, new SdNotify(socketPath, TimeSpan.FromMilliseconds(200)));
+
+        async Task<List<string>> Collect(double seconds)
+        {
+            var got = new List<string>();
+            var buffer = new byte[512];
+            var end = DateTime.UtcNow.AddSeconds(seconds);
+            while (DateTime.UtcNow < end)
+            {
+                using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+                try
+                {
+                    int n = await listener.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, cts.Token);
+                    got.Add(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+                }
+                catch (OperationCanceledException) { }
+            }
+            return got;
+        }
+
+        var flowing = await Collect(1.5);
+        Assert.Contains(flowing, m => m.StartsWith("WATCHDOG=1\nSTATUS=1 cameras: 1 connected", StringComparison.Ordinal));
+
+        host.Detector.Gate.Reset(); // the detector hangs: frames still arrive, none gets through
+        await Task.Delay(1500);
+        var drain = new byte[512];
+        while (listener.Available > 0) listener.Receive(drain); // heartbeats sent before the stall was noticed
+        var stuck = await Collect(1);
+        host.Detector.Gate.Set();
+        Assert.NotEmpty(stuck); // STATUS= still reported...
+        Assert.DoesNotContain(stuck, m => m.Contains("WATCHDOG=1")); // ...but no heartbeat: systemd will restart us
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using ParNetDetect.Service.Cameras;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Tests.Support;
+
+namespace ParNetDetect.Service.Tests;
+
+/// <summary>The whole service on generated videos with the fake detector: HTTP surface, events, shutdown.</summary>
+public class ServiceHostTests
+{
+    [Fact]
+    public async Task Frames_flow_to_events_api_metrics_and_mjpeg_then_stop_flushes_in_time()
+    {
+        string dir = TestVideos.TempDirectory();
+        var cam = TestHost.FileCamera("yard", TestVideos.MovingSquare(dir));
+        cam.Zones = [new ZoneOptions { Name = "right", Points = [[0.5, 0], [1, 0], [1, 1], [0.5, 1]] }];
+        cam.Snapshots = true;
+        var options = TestHost.DefaultOptions(dir, cam);
+        var host = await TestHost.StartAsync(options, dir);
+        var http = host.Client;
+        var camera = host.Cameras.Find("yard")!;
+
+        await TestHost.WaitUntil(() => camera.Metrics.Events >= 2, 10, "the new and entered events");
+        Assert.Equal("ok\n", await http.GetStringAsync("/healthz"));
+        var ready = await http.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        var cameras = JsonDocument.Parse(await http.GetStringAsync("/api/cameras")).RootElement;
+        Assert.Equal("yard", cameras[0].GetProperty("id").GetString());
+        Assert.Equal("connected", cameras[0].GetProperty("state").GetString());
+        Assert.Equal(TestVideos.Width, cameras[0].GetProperty("width").GetInt32());
+
+        var latest = JsonDocument.Parse(await http.GetStringAsync("/api/cameras/yard/latest")).RootElement;
+        Assert.Equal("square", latest.GetProperty("objects")[0].GetProperty("label").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/cameras/nope/latest")).StatusCode);
+
+        string metrics = await http.GetStringAsync("/metrics");
+        foreach (string family in new[] { "parnet_camera_fps{camera=\"yard\"}", "parnet_detection_fps{camera=\"yard\"}",
+                     "parnet_skipped_fps{camera=\"yard\"}", "parnet_inference_seconds_bucket{camera=\"yard\",le=\"+Inf\"}",
+                     "parnet_camera_reconnects_total{camera=\"yard\"} 0", "# TYPE parnet_inference_seconds histogram" })
+            Assert.Contains(family, metrics);
+
+        // MJPEG: the first part arrives with its boundary, headers and a JPEG body.
+        using (var stream = await http.GetStreamAsync("/api/cameras/yard/stream.mjpg"))
+        {
+            var buffer = new byte[64 * 1024];
+            int got = 0;
+            while (got < 200) got += await stream.ReadAsync(buffer.AsMemory(got));
+            string head = System.Text.Encoding.ASCII.GetString(buffer, 0, 100);
+            Assert.StartsWith("--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ", head);
+            int bodyStart = head.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4;
+            Assert.Equal((0xFF, 0xD8), (buffer[bodyStart], buffer[bodyStart + 1]));
+        }
+        var page = await http.GetStringAsync("/");
+        Assert.Contains("stream.mjpg", page);
+
+        var watch = Stopwatch.StartNew();
+        await host.DisposeAsync();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds), $"stop took {watch.Elapsed}");
+        Assert.Equal(CameraState.Stopped, camera.Health.State);
+
+        var events = File.ReadAllLines(options.Events.JsonLinesPath!).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var types = events.Select(e => e.GetProperty("type").GetString()).ToList();
+        Assert.Equal("new", types[0]);
+        Assert.Contains("entered", types);
+        Assert.Equal("gone", types[^1]); // flushed at shutdown: every tracked object ends
+        string snapshot = events.First(e => e.GetProperty("type").GetString() == "new").GetProperty("snapshot").GetString()!;
+        Assert.True(new FileInfo(snapshot).Length > 500);
+    }
+
+    [Fact]
+    public async Task A_corrupt_file_fails_only_its_camera_with_a_clear_error()
+    {
+        string dir = TestVideos.TempDirectory();
+        string corrupt = Path.Combine(dir, "broken.avi");
+        File.WriteAllText(corrupt, "this is not a video");
+        var options = TestHost.DefaultOptions(dir,
+            TestHost.FileCamera("good", TestVideos.MovingSquare(dir)), TestHost.FileCamera("bad", corrupt));
+        await using var host = await TestHost.StartAsync(options, dir);
+        var good = host.Cameras.Find("good")!;
+        var bad = host.Cameras.Find("bad")!;
+
+        await TestHost.WaitUntil(() => bad.Health.State == CameraState.Failed, 5, "the corrupt camera to fail");
+        await TestHost.WaitUntil(() => good.Metrics.Detected.Count > 10, 5, "the good camera to keep detecting");
+        Assert.Contains(corrupt, bad.Health.Snapshot().LastError);
+        Assert.Equal(CameraState.Connected, good.Health.State);
+
+        var ready = await host.Client.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Contains("\"bad\":\"failed\"", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Fps_cap_and_latest_frame_semantics_skip_instead_of_queueing()
+    {
+        string dir = TestVideos.TempDirectory();
+        var cam = TestHost.FileCamera("capped", TestVideos.MovingSquare(dir, frames: 20, fps: 40));
+        cam.FpsCap = 5;
+        await using var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir);
+        var camera = host.Cameras.Find("capped")!;
+        await Task.Delay(1500);
+        long captured = camera.Metrics.Captured.Count, detected = camera.Metrics.Detected.Count;
+        Assert.InRange(captured, 30, 80);
+        Assert.InRange(detected, 4, 10);
+        Assert.InRange(camera.Metrics.SkippedStale, captured - detected - 2, captured - detected + 2);
+    }
+
+    [Fact]
+    public async Task Api_key_guards_everything_but_healthz()
+    {
+        string dir = TestVideos.TempDirectory();
+        var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));
+        options.Http.ApiKey = "s3cret";
+        await using var host = await TestHost.StartAsync(options, dir);
+        var http = host.Client;
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/cameras")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/cameras?api_key=s3cret")).StatusCode);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "X-Api-Key", "s3cret" } } };
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
+    }
+}
