@@ -128,7 +128,7 @@ public class PropertyTests
     }
 
     internal static List<CocoDetection> LoadDetections(TestCase c, CocoGroundTruth gt) =>
-        CocoEval.Json.CocoJsonLoader.LoadDetections(c.DetectionsPath, gt);
+        CocoResultsFile.Load(c.DetectionsPath, gt);
 
     private static List<T> Shuffle<T>(IEnumerable<T> items, Random rng)
     {

@@ -18,7 +18,7 @@ public sealed class CocoEvaluator(CocoEvalOptions? options = null)
     public CocoEvalResult EvaluateFiles(string groundTruthPath, string detectionsPath)
     {
         var groundTruth = CocoGroundTruth.Load(groundTruthPath);
-        var detections = Json.CocoJsonLoader.LoadDetections(detectionsPath, groundTruth);
+        var detections = CocoResultsFile.Load(detectionsPath, groundTruth);
         return Evaluate(groundTruth, detections);
     }
 

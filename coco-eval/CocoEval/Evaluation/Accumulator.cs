@@ -41,11 +41,18 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
         return collectCurves && matches.NonIgnoredGt[0] > 0 ? Curve(matches, maxDets[^1]) : null;
     }
 
+    /// <summary>
+    /// One (category, area, maxDets, IoU threshold) cell. pycocotools computes precision and recall at every position
+    /// of the merged list, takes the running maximum of precision from the right and samples it at the first
+    /// position whose recall reaches each threshold. Recall only rises at true positives, and between two true
+    /// positives precision can only fall, so every such maximum is attained at a true positive: only those
+    /// positions are computed, with the same operations, which gives the same numbers with far fewer divisions.
+    /// </summary>
     private void AccumulateOne(CategoryMatches matches, int k, int a, int m, int t, int npig)
     {
         int maxDet = maxDets[m];
         int areaCount = matches.AreaCount;
-        int nd = 0;
+        int truePositives = 0;
         double tp = 0, fp = 0;
         for (int i = 0; i < matches.Count; i++)
         {
@@ -53,19 +60,22 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
             if (matches.RankInImage[det] >= maxDet)
                 continue;
             int slot = det * areaCount + a;
-            if ((matches.Ignored[slot] >> t & 1) == 0)
+            if ((matches.Ignored[slot] >> t & 1) != 0)
+                continue;
+            if ((matches.Matched[slot] >> t & 1) == 0)
             {
-                if ((matches.Matched[slot] >> t & 1) != 0) tp++;
-                else fp++;
+                fp++;
+                continue;
             }
-            _recall[nd] = tp / npig;
-            _precision[nd] = tp / (fp + tp + Eps);
-            nd++;
+            tp++;
+            _recall[truePositives] = tp / npig;
+            _precision[truePositives] = tp / (fp + tp + Eps);
+            truePositives++;
         }
-        tables.Recall[tables.RecallIndex(t, k, a, m)] = nd > 0 ? _recall[nd - 1] : 0;
+        tables.Recall[tables.RecallIndex(t, k, a, m)] = tp / npig; // 0 without detections, like pycocotools
 
         // Precision envelope: running maximum from the right.
-        for (int i = nd - 1; i > 0; i--)
+        for (int i = truePositives - 1; i > 0; i--)
             if (_precision[i] > _precision[i - 1])
                 _precision[i - 1] = _precision[i];
 
@@ -74,9 +84,9 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
         int pi = 0;
         for (int r = 0; r < thresholds.Count; r++)
         {
-            while (pi < nd && _recall[pi] < thresholds[r])
+            while (pi < truePositives && _recall[pi] < thresholds[r])
                 pi++;
-            tables.Precision[tables.PrecisionIndex(t, r, k, a, m)] = pi < nd ? _precision[pi] : 0;
+            tables.Precision[tables.PrecisionIndex(t, r, k, a, m)] = pi < truePositives ? _precision[pi] : 0;
         }
     }
 

@@ -63,8 +63,9 @@ internal sealed class EvaluationInput
         for (int i = 0; i < detections.Count; i++)
         {
             var d = detections[i];
-            string? problem = DetectionValidation.Problem(d, gt);
-            if (problem is not null)
+            if (!imageRank.TryGetValue(d.ImageId, out int img))
+                throw new CocoDataException($"detection #{i + 1} {DetectionValidation.UnknownImage(d.ImageId)}");
+            if (DetectionValidation.ValueProblem(d) is { } problem)
                 throw new CocoDataException($"detection #{i + 1} {problem}");
             if (!categoryRank.TryGetValue(d.CategoryId, out int cat))
             {
@@ -73,14 +74,22 @@ internal sealed class EvaluationInput
                 continue;
             }
             detKeep.Add(i);
-            detImage.Add(imageRank[d.ImageId]);
+            detImage.Add(img);
             detCategory.Add(cat);
         }
         int[] detOrder = GroupOrder(detCategory, detImage, input.CategoryCount, input.ImageCount, out var detStart);
         input.DetCategoryStart = detStart;
-        input.DetImage = Permute(detOrder, k => detImage[k]);
-        input.DetBoxes = Permute(detOrder, k => detections[detKeep[k]].Box);
-        input.DetScores = Permute(detOrder, k => detections[detKeep[k]].Score);
+        input.DetImage = new int[detOrder.Length];
+        input.DetBoxes = new CocoBox[detOrder.Length];
+        input.DetScores = new double[detOrder.Length];
+        for (int i = 0; i < detOrder.Length; i++)
+        {
+            int k = detOrder[i];
+            var d = detections[detKeep[k]];
+            input.DetImage[i] = detImage[k];
+            input.DetBoxes[i] = d.Box;
+            input.DetScores[i] = d.Score;
+        }
         return input;
     }
 

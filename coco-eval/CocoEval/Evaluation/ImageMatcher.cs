@@ -35,9 +35,21 @@ internal sealed class ImageMatcher(EvaluationInput input, IReadOnlyList<double> 
             var range = areaRanges[a];
             int nonIgnored = OrderGtNonIgnoredFirst(g0, gtCount, range);
             output.NonIgnoredGt[a] += nonIgnored;
-            for (int t = 0; t < iouThresholds.Count; t++)
-                MatchAtThreshold(detCount, g0, gtCount, t, a, range, first, output);
+            if (gtCount == 0)
+                MarkUnmatched(detCount, a, range, first, output);
+            else
+                for (int t = 0; t < iouThresholds.Count; t++)
+                    MatchAtThreshold(detCount, g0, gtCount, t, a, range, first, output);
         }
+    }
+
+    /// <summary>No GT to match (the common case): every detection is unmatched at every threshold.</summary>
+    private void MarkUnmatched(int detCount, int a, AreaRange range, int first, CategoryMatches output)
+    {
+        uint allThresholds = (uint)((1L << iouThresholds.Count) - 1);
+        for (int d = 0; d < detCount; d++)
+            if (!range.Contains(input.DetBoxes[_detOrder[d]].Area))
+                output.Ignored[(first + d) * output.AreaCount + a] = allThresholds;
     }
 
     /// <summary>Sorts the run's detections by descending score, ties in file order, and keeps the first maxDets.</summary>
