@@ -100,3 +100,25 @@ public class ConfigurationTests
         Assert.Equal(ServiceRunner.ConfigurationError, code);
     }
 }
+
+public class DeployFilesTests
+{
+    static string RepoFile(string relative, [System.Runtime.CompilerServices.CallerFilePath] string here = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", relative));
+
+    [Fact]
+    public void Example_configuration_is_valid()
+    {
+        var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(RepoFile("deploy/appsettings.example.json")));
+        Assert.Equal(["driveway", "desk"], o.Cameras.Select(c => c.Id));
+    }
+
+    [Fact]
+    public void Unit_file_is_a_notify_service_with_watchdog_and_config_exit_code()
+    {
+        string unit = File.ReadAllText(RepoFile("deploy/parnet-detect.service"));
+        foreach (string line in new[] { "Type=notify", "WatchdogSec=", "Restart=on-failure", "User=parnet-detect",
+                     "--config /etc/parnet-detect/appsettings.json", $"RestartPreventExitStatus={ServiceRunner.ConfigurationError}" })
+            Assert.Contains(line, unit);
+    }
+}
