@@ -1,0 +1,50 @@
+using OpenCvSharp;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.Platform;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Detection;
+
+namespace ParNetDetect.Service.Tests;
+
+/// <summary>The adapter over the real ParNet-YOLO detector, with a small untrained checkpoint written here.</summary>
+public class DetectorAdapterTests
+{
+    [Fact]
+    public void Adapter_loads_a_checkpoint_and_returns_boxes_in_frame_pixels()
+    {
+        TorchRuntime.Initialize();
+        string path = Path.Combine(Support.TestVideos.TempDirectory(), "tiny.ckpt");
+        using (var model = YoloDetector.Create("parnet-n-yolo", 2))
+        {
+            var checkpoint = new Checkpoint(new CheckpointInfo
+            {
+                Model = "parnet-n-yolo", ClassNames = ["square", "circle"], CategoryIds = [1, 2], ImageSize = 128,
+            });
+            checkpoint.PutModule(Checkpoint.ModelSection, model);
+            checkpoint.Save(path);
+        }
+
+        using var detector = ParNetObjectDetector.Load(new DetectorOptions { Weights = path });
+        Assert.Equal(["square", "circle"], detector.ClassNames);
+        using var frame = new Mat(120, 200, MatType.CV_8UC3, new Scalar(40, 90, 160));
+        Cv2.Rectangle(frame, new Rect(60, 30, 50, 50), Scalar.White, -1);
+        var found = detector.Detect(frame, 0.0f);
+        Assert.NotEmpty(found); // untrained, but with no threshold something always scores
+        Assert.All(found, d =>
+        {
+            Assert.InRange(d.X1, 0, d.X2);
+            Assert.InRange(d.Y1, 0, d.Y2);
+            Assert.InRange(d.X2, d.X1, 200);
+            Assert.InRange(d.Y2, d.Y1, 120);
+            Assert.InRange(d.ClassIndex, 0, 1);
+        });
+        Assert.All(detector.Detect(frame, 0.5f), d => Assert.True(d.Score >= 0.5f));
+    }
+
+    [Fact]
+    public void Missing_weights_are_a_configuration_error_naming_the_field()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => ParNetObjectDetector.Load(new DetectorOptions { Weights = "/nonexistent/model.ckpt" }));
+        Assert.Contains("Detect:Detector:Weights", e.Message);
+    }
+}
