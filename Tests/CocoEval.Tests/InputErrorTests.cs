@@ -32,7 +32,7 @@ public sealed class InputErrorTests : IDisposable
         var e = EvaluateFails("[\n{\"image_id\": 1, \"category_id\": 1, \"bbox\": [0,0,1,1], \"score\": 0.5},\n{\"image_id\": 1,, }\n]");
         Assert.Contains("dets.json", e.Message);
         Assert.Contains("line 3", e.Message);
-        Assert.Contains("byte 16", e.Message);
+        Assert.Contains("column 16", e.Message);
     }
 
     [Fact]

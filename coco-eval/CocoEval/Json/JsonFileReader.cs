@@ -161,7 +161,7 @@ internal ref struct JsonFileReader
 
     /// <summary>An error at file offset <paramref name="position"/>, named as "file, line L (byte B)".</summary>
     public readonly CocoDataException ErrorAt(long position, string message) =>
-        new($"{Path}, line {LineOf(position)} (byte {position}): {message}");
+        new($"{Path}, line {LineOf(position)} (byte offset {position}): {message}");
 
     /// <summary>The 1-based line of a file offset, counted again from the start: errors only, so no cost otherwise.</summary>
     private readonly long LineOf(long position)
@@ -202,7 +202,7 @@ internal ref struct JsonFileReader
             : "";
         string reason = e.Message.Split(" LineNumber:")[0].TrimEnd();
         return new CocoDataException(
-            $"{Path}, line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1} of that line: malformed JSON: {reason}{hint}", e);
+            $"{Path}, line {e.LineNumber + 1}, column {e.BytePositionInLine + 1}: malformed JSON: {reason}{hint}", e);
     }
 
     private void Refill()
