@@ -43,8 +43,8 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
             nn.ModuleList(Enumerable.Range(0, StreamDepths[i]).Select(_ => new RepVggSseBlock(c, act)).ToArray())).ToArray());
         stream1_down = new DownsamplingBlock(variant.P1, variant.P2, act);
         fusion = nn.ModuleList(
-            new FusionBlock(variant.P2, variant.P3, stride: 2, act),
-            new FusionBlock(variant.P3, variant.P3, stride: 1, act));
+            new FusionBlock(variant.P2, variant.P3, stride: 2, act, options.ChannelsLast),
+            new FusionBlock(variant.P3, variant.P3, stride: 1, act, options.ChannelsLast));
         final_down = new DownsamplingBlock(variant.P3, variant.P4, act);
         if (options.NumClasses > 0) head = new ClassifierHead(variant.P4, options.NumClasses, options.Dropout);
         RegisterComponents();
@@ -76,10 +76,14 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
     /// <summary>True once <see cref="Fuse"/> has run.</summary>
     public bool IsFused => final_down.IsFused;
 
-    /// <summary>x: (N, 3, H, W) -> taps P3 (N, p2, H/8, W/8), P4 (N, p3, H/16, W/16), P5 (N, p4, H/32, W/32).</summary>
+    /// <summary>
+    /// x: (N, 3, H, W) -> taps P3 (N, p2, H/8, W/8), P4 (N, p3, H/16, W/16), P5 (N, p4, H/32, W/32), contiguous NCHW
+    /// whatever the internal layout (<see cref="ParNetOptions.ChannelsLast"/>).
+    /// </summary>
     public ParNetFeatures ForwardFeatures(Tensor x)
     {
-        using var s2 = stem[0].forward(x);
+        using var channelsLast = Options.ChannelsLast ? MemoryFormat.ToChannelsLast(x) : null;
+        using var s2 = stem[0].forward(channelsLast ?? x);
         using var s4 = stem[1].forward(s2);
         var s8 = stem[2].forward(s4);
         using var s16 = stem[3].forward(s8);
@@ -91,9 +95,10 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
 
         using var merged8 = stream1_down.forward(stream1);
         using var merged16 = fusion[0].forward(p3, merged8);
-        var p4 = fusion[1].forward(stream3, merged16);
-        var p5 = final_down.forward(p4);
-        return new ParNetFeatures(p3, p4, p5);
+        using var p4 = fusion[1].forward(stream3, merged16);
+        using var p5 = final_down.forward(p4);
+        using (p3)
+            return new ParNetFeatures(p3.contiguous(), p4.contiguous(), p5.contiguous());
     }
 
     static Tensor RunStream(ModuleList<RepVggSseBlock> blocks, Tensor x)

@@ -19,6 +19,12 @@ public sealed record ParNetOptions
     /// <summary>Dropout before the classifier's FC layer (ignored without a classifier).</summary>
     public double Dropout { get; init; }
 
+    /// <summary>
+    /// Run the activations channels-last (NHWC memory) internally, the layout oneDNN's CPU convolutions work in
+    /// (default; measured in docs/benchmarks.md). Inputs and taps are ordinary NCHW tensors either way.
+    /// </summary>
+    public bool ChannelsLast { get; init; } = true;
+
     /// <summary>The ImageNet configuration the paper counts parameters with: 1000 classes.</summary>
     public static ParNetOptions ImageNet => new() { NumClasses = 1000 };
 }

@@ -15,9 +15,12 @@ public sealed class FusionBlock : nn.Module<Tensor, Tensor, Tensor>
     readonly BatchNorm2d bn_stream;
     readonly BatchNorm2d bn_merge;
     readonly DownsamplingBlock block;
+    readonly bool channelsLast;
 
-    public FusionBlock(int channels, int outChannels, int stride, ParNetActivation activation) : base(nameof(FusionBlock))
+    public FusionBlock(int channels, int outChannels, int stride, ParNetActivation activation, bool channelsLast)
+        : base(nameof(FusionBlock))
     {
+        this.channelsLast = channelsLast;
         bn_stream = nn.BatchNorm2d(channels);
         bn_merge = nn.BatchNorm2d(channels);
         block = new DownsamplingBlock(2 * channels, outChannels, activation, stride, groups: 2);
@@ -33,20 +36,35 @@ public sealed class FusionBlock : nn.Module<Tensor, Tensor, Tensor>
         return ChannelShuffle(output, 2);
     }
 
-    /// <summary>(N, C, H, W) x 2 -> (N, 2C, H, W) with channels a0, b0, a1, b1, ...</summary>
-    static Tensor Interleave(Tensor a, Tensor b)
+    // Both reorderings are written on the (N, H, W, C) view, where the channel dimension is innermost: one copy each
+    // in channels-last mode (see MemoryFormat), a second one back to NCHW otherwise.
+
+    Tensor ToLayout(Tensor nhwc)
     {
-        using var stacked = stack([a, b], dim: 2);
-        return stacked.flatten(1, 2);
+        var view = MemoryFormat.FromChannelsLastView(nhwc);
+        if (channelsLast) return view;
+        using (view) return view.contiguous();
+    }
+
+    /// <summary>(N, C, H, W) x 2 -> (N, 2C, H, W) with channels a0, b0, a1, b1, ...</summary>
+    Tensor Interleave(Tensor a, Tensor b)
+    {
+        using var aLast = a.permute(0, 2, 3, 1);
+        using var bLast = b.permute(0, 2, 3, 1);
+        using var stacked = stack([aLast, bLast], dim: 4); // (N, H, W, C, 2)
+        using var flat = stacked.flatten(3, 4);
+        return ToLayout(flat);
     }
 
     /// <summary>(N, C, H, W) -> (N, C, H, W), channel g*C/groups + i moved to i*groups + g.</summary>
-    static Tensor ChannelShuffle(Tensor x, int groups)
+    Tensor ChannelShuffle(Tensor x, int groups)
     {
         var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
-        using var split = x.view(n, groups, c / groups, h, w);
-        using var swapped = split.transpose(1, 2);
-        return swapped.reshape(n, c, h, w);
+        using var last = x.permute(0, 2, 3, 1);
+        using var split = last.reshape(n, h, w, groups, c / groups);
+        using var swapped = split.transpose(3, 4);
+        using var flat = swapped.reshape(n, h, w, c);
+        return ToLayout(flat);
     }
 
     public void Fuse() => block.Fuse();

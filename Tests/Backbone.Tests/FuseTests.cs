@@ -43,6 +43,26 @@ public class FuseTests
         AssertClose(logitsBefore, logitsAfter);
     }
 
+    [Fact]
+    public void ChannelsFirstAndChannelsLastLayoutsAgree()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var last = ParNet.Create("parnet-n");
+        using var first = ParNet.Create("parnet-n", new ParNetOptions { ChannelsLast = false });
+        ModelRandomization.RandomizeBatchNorms(last, seed: 5);
+        first.load_state_dict(last.state_dict());
+        last.eval();
+        first.eval();
+        var x = randn(1, 3, 72, 40);
+        var a = last.ForwardFeatures(x);
+        var b = first.ForwardFeatures(x);
+        AssertClose(b.P3, a.P3);
+        AssertClose(b.P4, a.P4);
+        AssertClose(b.P5, a.P5);
+        Assert.True(a.P3.is_contiguous() && a.P4.is_contiguous() && a.P5.is_contiguous());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

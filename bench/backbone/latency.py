@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch side of the backbone benchmark: the same protocol as `backbone-bench latency` (BackboneBench/Program.cs).
 
-    /usr/bin/python3 bench/backbone/latency.py <models,> <sizes,> <iters> <out.json>
+    /usr/bin/python3 bench/backbone/latency.py <models,> <sizes,> <layouts: cl,nchw> <iters> <out.json>
 
 2 threads (Debian's python3-torch defaults to 1), inference_mode, eval; median of `iters` after one warm-up.
 """
@@ -44,7 +44,7 @@ def conv_macs(model, size):
 
 def main():
     models, sizes = sys.argv[1].split(","), [int(s) for s in sys.argv[2].split(",")]
-    iters, out = int(sys.argv[3]), sys.argv[4]
+    layouts, iters, out = sys.argv[3].split(","), int(sys.argv[4]), sys.argv[5]
     torch.set_num_threads(2)
     rows = []
     with torch.inference_mode():
@@ -53,14 +53,16 @@ def main():
         rows.append({"model": "conv3x3-256x160x160", "macs": 256 * 256 * 9 * 160 * 160,
                      "ms": median_ms(lambda: F.conv2d(x, w, padding=1), iters)})
         for name in models:
-            model = ref.ParNet(ref.VARIANTS[name], num_classes=0).eval()
-            for fused in (False, True):
-                if fused:
-                    model.fuse()
-                for size in sizes:
-                    x = torch.randn(1, 3, size, size)
-                    ms = median_ms(lambda: model.forward_features(x), iters)
-                    rows.append({"model": name, "size": size, "fused": fused, "ms": ms, "macs": conv_macs(model, size)})
+            for layout in layouts:
+                model = ref.ParNet(ref.VARIANTS[name], num_classes=0).eval()
+                for fused in (False, True):
+                    if fused:
+                        model.fuse()
+                    for size in sizes:
+                        x = torch.randn(1, 3, size, size)
+                        ms = median_ms(lambda: model.forward_features(x, channels_last=layout == "cl"), iters)
+                        rows.append({"model": name, "size": size, "fused": fused, "layout": layout, "ms": ms,
+                                     "macs": conv_macs(model, size)})
     malloc = "MALLOC_MMAP_THRESHOLD_" in os.environ
     with open(out, "w") as f:
         json.dump({"runtime": "pytorch " + torch.__version__, "malloc_tuning": malloc, "threads": torch.get_num_threads(),

@@ -6,7 +6,9 @@ Differences from the official code, none of which changes a key or an even-sized
 - the 2x2 average pool uses ceil_mode with divisor 4, so odd sizes work (the official code fails on them) and
   match the 3x3 stride-2 conv's zero padding, as in the C# model;
 - `fuse()` produces the same fused form as the C# model: one 3x3 conv + bias per block, the SSE block's identity BN
-  folded into a per-channel affine, gates kept.
+  folded into a per-channel affine, gates kept;
+- `forward_features(x, channels_last=True)` runs the activations NHWC as the C# model does by default; the channel
+  interleave and shuffle are written on the NHWC view in both layouts (same result as the official reshapes).
 """
 import torch
 import torch.nn as nn
@@ -94,9 +96,10 @@ class RepBlock(nn.Module):
             else:
                 y = y * self.se(x)
         y = self.act(y)
-        if self.groups > 1:  # channel shuffle
+        if self.groups > 1:  # channel shuffle, on the NHWC view like the C# model
             n, c, h, w = y.shape
-            y = y.view(n, self.groups, c // self.groups, h, w).transpose(1, 2).reshape(n, c, h, w)
+            y = to_layout(y.permute(0, 2, 3, 1).reshape(n, h, w, self.groups, c // self.groups).transpose(3, 4)
+                          .reshape(n, h, w, c), channels_last=y.is_contiguous(memory_format=torch.channels_last))
         return y
 
     @torch.no_grad()
@@ -141,9 +144,17 @@ class MultiBatchNorm2d(nn.Module):  # keys b1.*, b2.*
         return self.b1(pair[0]), self.b2(pair[1])
 
 
+def to_layout(nhwc, channels_last):
+    """(N, H, W, C) -> (N, C, H, W), channels-last or contiguous NCHW."""
+    view = nhwc.contiguous().permute(0, 3, 1, 2)
+    return view if channels_last else view.contiguous()
+
+
 class Interleave(nn.Module):  # official Concat2d(shuffle=True): channels a0, b0, a1, b1, ...
     def forward(self, pair):
-        return torch.stack(pair, 2).flatten(1, 2)
+        a, b = pair
+        stacked = torch.stack([a.permute(0, 2, 3, 1), b.permute(0, 2, 3, 1)], 4).flatten(3, 4)
+        return to_layout(stacked, channels_last=a.is_contiguous(memory_format=torch.channels_last))
 
 
 class Head(nn.Module):  # timm ClassifierHead: keys fc.*
@@ -178,14 +189,18 @@ class ParNet(nn.Module):
             MultiBatchNorm2d(p3), Interleave(), Unit(2 * p3, p3, 1, act, groups=2), Unit(p3, p4, 2, act))
         self.head = Head(p4, num_classes, dropout) if num_classes else None
 
-    def forward_features(self, x):
+    def forward_features(self, x, channels_last=False):
+        """Taps P3, P4, P5 as contiguous NCHW; channels_last runs the activations NHWC inside, as the C# model does."""
+        if channels_last:
+            x = x.contiguous(memory_format=torch.channels_last)
         x4 = self.inits[0](x)
         x8 = self.inits[1](x4)
         x16 = self.inits[2](x8)
         s1, p3, s3 = self.streams[0](x4), self.streams[1](x8), self.streams[2](x16)
         merged = self.downsamples_2[1]((p3, self.downsamples_2[0](s1)))
         p4 = self.combine[:3]((s3, merged))
-        return p3, p4, self.combine[3](p4)
+        p5 = self.combine[3](p4)
+        return p3.contiguous(), p4.contiguous(), p5.contiguous()
 
     def forward(self, x):
         p5 = self.forward_features(x)[2]

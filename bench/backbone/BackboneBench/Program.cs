@@ -5,23 +5,24 @@ using ParNetDetect.Backbone.Weights;
 using ParNetDetect.Platform;
 using static TorchSharp.torch;
 
-// backbone-bench latency <models> <sizes> <iters> <out.json>
-//   For each model, size and fused/unfused: batch-1 forward latency (median of iters after warm-up), plus a large
-//   3x3 conv as the GFLOP/s yardstick. Same protocol as bench/backbone/latency.py.
+// backbone-bench latency <models,> <sizes,> <layouts: cl,nchw> <iters> <out.json>
+//   For each model, layout, fused/unfused and size: batch-1 ForwardFeatures latency (median of iters after a
+//   warm-up), plus a large 3x3 conv as the GFLOP/s yardstick. Same protocol as bench/backbone/latency.py.
 // backbone-bench numerics <model> <size> <dir>
 //   Random weights (BN statistics too), official key names, saved as a PyTorch .pt with the input and this
 //   model's outputs (unfused and fused) for bench/backbone/numerics.py to check in PyTorch.
 TorchRuntime.Initialize();
 return args.FirstOrDefault() switch
 {
-    "latency" => Latency(args[1].Split(','), args[2].Split(',').Select(int.Parse).ToArray(), int.Parse(args[3]), args[4]),
+    "latency" => Latency(args[1].Split(','), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(','),
+    int.Parse(args[4]), args[5]),
     "numerics" => Numerics(args[1], int.Parse(args[2]), args[3]),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: backbone-bench latency <models,> <sizes,> <iters> <out.json> | numerics <model> <size> <dir>");
+    Console.Error.WriteLine("usage: backbone-bench latency <models,> <sizes,> <cl,nchw> <iters> <out.json> | numerics <model> <size> <dir>");
     return 2;
 }
 
@@ -39,7 +40,7 @@ static double MedianMs(Action run, int iters)
     return times[iters / 2];
 }
 
-static int Latency(string[] models, int[] sizes, int iters, string outPath)
+static int Latency(string[] models, int[] sizes, string[] layouts, int iters, string outPath)
 {
     var rows = new List<Dictionary<string, object>>();
     using var inference = inference_mode();
@@ -50,8 +51,9 @@ static int Latency(string[] models, int[] sizes, int iters, string outPath)
         rows.Add(new() { ["model"] = "conv3x3-256x160x160", ["macs"] = 256L * 256 * 9 * 160 * 160, ["ms"] = ms });
     }
     foreach (var name in models)
+    foreach (var layout in layouts)
     {
-        using var model = ParNet.Create(name);
+        using var model = ParNet.Create(name, new ParNetOptions { ChannelsLast = layout == "cl" });
         model.eval();
         foreach (bool fused in new[] { false, true })
         {
@@ -66,7 +68,7 @@ static int Latency(string[] models, int[] sizes, int iters, string outPath)
                 }, iters);
                 rows.Add(new()
                 {
-                    ["model"] = name, ["size"] = size, ["fused"] = fused, ["ms"] = ms,
+                    ["model"] = name, ["size"] = size, ["fused"] = fused, ["layout"] = layout, ["ms"] = ms,
                     ["macs"] = model.Macs(size, size, includeClassifier: false),
                 });
             }
