@@ -86,31 +86,11 @@ public sealed class CocoEvalResult
     {
         int a = IndexOf(CocoEvalParams.AreaRanges.Select(r => r.Label), line.Area);
         int m = IndexOf(MaxDets, line.MaxDets);
-        var iou = _tables.IouThresholds;
-        var values = new List<double>();
-        if (a >= 0 && m >= 0)
-        {
-            // Row-major order of the numpy slice, so the pairwise mean adds in the same order.
-            for (int t = 0; t < iou.Count; t++)
-            {
-                if (line.IouThreshold is { } thr && iou[t] != thr)
-                    continue;
-                if (line.IsPrecision)
-                    for (int r = 0; r < _tables.R; r++)
-                        for (int k = 0; k < _tables.K; k++)
-                            AddMeasured(values, Precision(t, r, k, a, m));
-                else
-                    for (int k = 0; k < _tables.K; k++)
-                        AddMeasured(values, Recall(t, k, a, m));
-            }
-        }
-        return values.Count == 0 ? -1 : NumpyMath.Mean(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values));
-    }
-
-    private static void AddMeasured(List<double> values, double v)
-    {
-        if (v > -1)
-            values.Add(v);
+        if (a < 0 || m < 0)
+            return -1; // e.g. maxDets=100 when --max-dets does not hold it: numpy selects nothing
+        int? t = line.IouThreshold is { } thr ? _tables.IouIndex(thr) : null;
+        var values = line.IsPrecision ? _tables.PrecisionValues(t, null, a, m) : _tables.RecallValues(t, null, a, m);
+        return NumpyMath.MeasuredMean(values);
     }
 
     private static int IndexOf<T>(IEnumerable<T> items, T item)

@@ -55,29 +55,21 @@ public sealed class CocoEvaluator(CocoEvalOptions? options = null)
         EvaluationTables tables, ConfidenceCurve?[] curves, int[] gtCounts)
     {
         int m = tables.M - 1;
-        var t50 = tables.IouThresholds.ToList().IndexOf(0.5);
-        var t75 = tables.IouThresholds.ToList().IndexOf(0.75);
+        int t50 = tables.IouIndex(0.5), t75 = tables.IouIndex(0.75);
         var result = new CategoryResult[input.CategoryCount];
         for (int k = 0; k < result.Length; k++)
         {
             long id = input.CategoryIds[k];
             groundTruth.TryGetCategoryIndex(id, out int listIndex);
-            var precision = (int t) => Enumerable.Range(0, tables.R)
-                .Select(r => tables.Precision[tables.PrecisionIndex(t, r, k, 0, m)]);
-            double ap = MeasuredMean(Enumerable.Range(0, tables.T).SelectMany(precision));
-            double ar = MeasuredMean(Enumerable.Range(0, tables.T).Select(t => tables.Recall[tables.RecallIndex(t, k, 0, m)]));
             result[k] = new CategoryResult(id, groundTruth.Categories[listIndex].Name, gtCounts[k],
                 input.DetCategoryStart[k + 1] - input.DetCategoryStart[k],
-                ap, MeasuredMean(precision(t50)), MeasuredMean(precision(t75)), ar, curves[k]);
+                AP: NumpyMath.MeasuredMean(tables.PrecisionValues(null, k, 0, m)),
+                AP50: NumpyMath.MeasuredMean(tables.PrecisionValues(t50, k, 0, m)),
+                AP75: NumpyMath.MeasuredMean(tables.PrecisionValues(t75, k, 0, m)),
+                AR: NumpyMath.MeasuredMean(tables.RecallValues(null, k, 0, m)),
+                curves[k]);
         }
         return result;
-    }
-
-    /// <summary>numpy's mean of the entries that are not -1, or -1 when there are none.</summary>
-    private static double MeasuredMean(IEnumerable<double> values)
-    {
-        var measured = values.Where(v => v > -1).ToArray();
-        return measured.Length == 0 ? -1 : NumpyMath.Mean(measured);
     }
 
     /// <summary>Evaluates whole categories: every image's matching, then the accumulation. One per thread.</summary>

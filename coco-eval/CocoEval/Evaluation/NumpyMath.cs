@@ -6,6 +6,13 @@ internal static class NumpyMath
     /// <summary>numpy's reduction iterator hands the add loop blocks of this many elements (its buffer size).</summary>
     private const int ReduceBlock = 8192;
 
+    /// <summary>pycocotools' <c>np.mean(s[s > -1])</c>, or -1 when no entry is measured.</summary>
+    public static double MeasuredMean(IEnumerable<double> values)
+    {
+        var measured = values.Where(v => v > -1).ToArray();
+        return measured.Length == 0 ? -1 : Mean(measured);
+    }
+
     /// <summary><c>numpy.mean</c> of a contiguous float64 array: the blockwise pairwise sum divided by the count.</summary>
     public static double Mean(ReadOnlySpan<double> values) => Sum(values) / values.Length;
 
