@@ -35,31 +35,48 @@ internal sealed class EvaluationInput
         var imageRank = Ranks(gt.Images.Select(i => i.Id), out _);
         var categoryRank = Ranks(gt.Categories.Select(c => c.Id), out var categoryIds);
         var input = new EvaluationInput(imageRank.Count, categoryIds);
+        input.PlaceGroundTruth(gt.Annotations, imageRank, categoryRank);
+        input.PlaceDetections(detections, imageRank, categoryRank);
+        return input;
+    }
 
-        var gtKeep = new List<int>(gt.Annotations.Count);
-        var gtImage = new List<int>(gt.Annotations.Count);
-        var gtCategory = new List<int>(gt.Annotations.Count);
-        for (int i = 0; i < gt.Annotations.Count; i++)
+    private void PlaceGroundTruth(IReadOnlyList<CocoAnnotation> annotations, Dictionary<long, int> imageRank,
+        Dictionary<long, int> categoryRank)
+    {
+        var kept = new List<int>(annotations.Count);
+        var image = new List<int>(annotations.Count);
+        var category = new List<int>(annotations.Count);
+        for (int i = 0; i < annotations.Count; i++)
         {
-            var a = gt.Annotations[i];
+            var a = annotations[i];
             if (imageRank.TryGetValue(a.ImageId, out int img) && categoryRank.TryGetValue(a.CategoryId, out int cat))
             {
-                gtKeep.Add(i);
-                gtImage.Add(img);
-                gtCategory.Add(cat);
+                kept.Add(i);
+                image.Add(img);
+                category.Add(cat);
             }
         }
-        int[] gtOrder = GroupOrder(gtCategory, gtImage, input.CategoryCount, input.ImageCount, out var gtStart);
-        input.GtCategoryStart = gtStart;
-        input.GtImage = Permute(gtOrder, k => gtImage[k]);
-        input.GtBoxes = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].Box);
-        input.GtAreas = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].Area);
-        input.GtCrowd = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].IsCrowd);
-        input.GtIdIsZero = Permute(gtOrder, k => gt.Annotations[gtKeep[k]].Id == 0);
+        int[] order = GroupOrder(category, image, CategoryCount, ImageCount, out var start);
+        GtCategoryStart = start;
+        (GtImage, GtBoxes, GtAreas) = (new int[order.Length], new CocoBox[order.Length], new double[order.Length]);
+        (GtCrowd, GtIdIsZero) = (new bool[order.Length], new bool[order.Length]);
+        for (int i = 0; i < order.Length; i++)
+        {
+            var a = annotations[kept[order[i]]];
+            GtImage[i] = image[order[i]];
+            GtBoxes[i] = a.Box;
+            GtAreas[i] = a.Area;
+            GtCrowd[i] = a.IsCrowd;
+            GtIdIsZero[i] = a.Id == 0;
+        }
+    }
 
-        var detKeep = new List<int>(detections.Count);
-        var detImage = new List<int>(detections.Count);
-        var detCategory = new List<int>(detections.Count);
+    private void PlaceDetections(IReadOnlyList<CocoDetection> detections, Dictionary<long, int> imageRank,
+        Dictionary<long, int> categoryRank)
+    {
+        var kept = new List<int>(detections.Count);
+        var image = new List<int>(detections.Count);
+        var category = new List<int>(detections.Count);
         for (int i = 0; i < detections.Count; i++)
         {
             var d = detections[i];
@@ -69,28 +86,23 @@ internal sealed class EvaluationInput
                 throw new CocoDataException($"detection #{i + 1} {problem}");
             if (!categoryRank.TryGetValue(d.CategoryId, out int cat))
             {
-                input.UnknownCategoryDetections[d.CategoryId] =
-                    input.UnknownCategoryDetections.GetValueOrDefault(d.CategoryId) + 1;
+                UnknownCategoryDetections[d.CategoryId] = UnknownCategoryDetections.GetValueOrDefault(d.CategoryId) + 1;
                 continue;
             }
-            detKeep.Add(i);
-            detImage.Add(img);
-            detCategory.Add(cat);
+            kept.Add(i);
+            image.Add(img);
+            category.Add(cat);
         }
-        int[] detOrder = GroupOrder(detCategory, detImage, input.CategoryCount, input.ImageCount, out var detStart);
-        input.DetCategoryStart = detStart;
-        input.DetImage = new int[detOrder.Length];
-        input.DetBoxes = new CocoBox[detOrder.Length];
-        input.DetScores = new double[detOrder.Length];
-        for (int i = 0; i < detOrder.Length; i++)
+        int[] order = GroupOrder(category, image, CategoryCount, ImageCount, out var start);
+        DetCategoryStart = start;
+        (DetImage, DetBoxes, DetScores) = (new int[order.Length], new CocoBox[order.Length], new double[order.Length]);
+        for (int i = 0; i < order.Length; i++)
         {
-            int k = detOrder[i];
-            var d = detections[detKeep[k]];
-            input.DetImage[i] = detImage[k];
-            input.DetBoxes[i] = d.Box;
-            input.DetScores[i] = d.Score;
+            var d = detections[kept[order[i]]];
+            DetImage[i] = image[order[i]];
+            DetBoxes[i] = d.Box;
+            DetScores[i] = d.Score;
         }
-        return input;
     }
 
     private static Dictionary<long, int> Ranks(IEnumerable<long> ids, out long[] sorted)
@@ -127,13 +139,5 @@ internal sealed class EvaluationInput
         foreach (int item in items)
             sorted[next[key[item]]++] = item;
         return sorted;
-    }
-
-    private static T[] Permute<T>(int[] order, Func<int, T> value)
-    {
-        var result = new T[order.Length];
-        for (int i = 0; i < order.Length; i++)
-            result[i] = value(order[i]);
-        return result;
     }
 }
