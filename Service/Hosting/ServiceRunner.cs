@@ -35,7 +35,7 @@ public static class ServiceRunner
             await Console.Error.WriteLineAsync($"detect serve: could not start: {e.Message}");
             return 1;
         }
-        var logger = app.Services.GetRequiredService<ILogger<WebApplication>>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");
         foreach (string url in ListeningUrls(app))
             logger.LogInformation("Live view: {Url}/", url.TrimEnd('/'));
         await app.WaitForShutdownAsync();

@@ -21,7 +21,8 @@ public sealed class FrameAnnotator(IReadOnlyList<PolygonZone> zones, int jpegQua
         {
             var pts = zone.Points.Select(p => new Point(p.X * w, p.Y * h)).ToArray();
             Cv2.Polylines(_canvas, [pts], isClosed: true, ZoneColour, thick);
-            Cv2.PutText(_canvas, zone.Name, pts[0] + new Point(4, -4), HersheyFonts.HersheySimplex, 0.6 * scale, ZoneColour, thick);
+            var labelAt = new Point(pts[0].X + 4, Math.Max(pts[0].Y - 4, (int)(18 * scale))); // stay inside the frame
+            Cv2.PutText(_canvas, zone.Name, labelAt, HersheyFonts.HersheySimplex, 0.6 * scale, ZoneColour, thick);
         }
         foreach (var o in report.Objects)
         {

@@ -22,9 +22,20 @@ public static class TestVideos
         return path;
     }
 
+    /// <summary>One folder per test run, removed when the test process exits.</summary>
+    static readonly Lazy<string> RunRoot = new(() =>
+    {
+        string root = Path.Combine(Path.GetTempPath(), "parnet-service-tests", Environment.ProcessId.ToString());
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        };
+        return root;
+    });
+
     public static string TempDirectory()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "parnet-service-tests", Guid.NewGuid().ToString("N")[..12]);
+        string dir = Path.Combine(RunRoot.Value, Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         return dir;
     }
