@@ -37,7 +37,7 @@ public sealed class Checkpoint
     const int Version = 1;
     public const string ModelSection = "model";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     public Checkpoint(CheckpointInfo info) => Info = info;
 

@@ -15,7 +15,11 @@ public static class TrainingCheckpoint
 {
     public const string RawSection = "raw", OptimizerSection = "optimizer", StateSection = "state";
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    // -Infinity is the best fitness before any epoch has been scored.
+    static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 
     public static void PutOptimizer(Checkpoint c, optim.Optimizer optimizer)
     {

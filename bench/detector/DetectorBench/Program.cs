@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Globalization;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.Platform;
+using ParNetDetect.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+// DetectorBench: numbers for docs/benchmarks.md, one protocol shared with train_step.py (same model, batch, targets).
+//   params  [--model M] [--classes 80]                     parameters per part, unfused and fused
+//   step    [--model M] [--img 320] [--batch 16] [--steps 10] [--warmup 3] [--classes 80] [--threads 0]
+//   latency [--model M] [--img 320] [--runs 20] [--classes 80]   fused, eval, batch 1
+var opts = ParseOptions(args.Skip(1));
+string model = opts.GetValueOrDefault("model", "parnet-n-yolo");
+int classes = int.Parse(opts.GetValueOrDefault("classes", "80"), CultureInfo.InvariantCulture);
+TorchRuntime.Initialize(int.Parse(opts.GetValueOrDefault("threads", "0"), CultureInfo.InvariantCulture));
+switch (args.FirstOrDefault())
+{
+    case "params": Params(); break;
+    case "step": Step(); break;
+    case "latency": Latency(); break;
+    default: Console.Error.WriteLine("usage: DetectorBench params|step|latency [--model M] ..."); return 2;
+}
+return 0;
+
+void Params()
+{
+    using var m = YoloDetector.Create(model, classes);
+    long total = m.ParameterCount(), backbone = m.Backbone.parameters().Sum(p => p.numel());
+    long head = m.named_parameters().Where(p => p.name.StartsWith("head.")).Sum(p => p.parameter.numel());
+    m.eval();
+    m.Fuse();
+    Console.WriteLine($"{model} ({classes} classes): {total / 1e6:F2}M parameters = backbone {backbone / 1e6:F2}M + neck " +
+                      $"{(total - backbone - head) / 1e6:F2}M + head {head / 1e6:F3}M; fused {m.ParameterCount() / 1e6:F2}M");
+}
+
+void Step()
+{
+    int img = Int("img", 320), batch = Int("batch", 16), steps = Int("steps", 10), warmup = Int("warmup", 3);
+    manual_seed(0);
+    using var m = YoloDetector.Create(model, classes);
+    m.train();
+    var groups = ParameterGroups.Of(m);
+    using var sgd = optim.SGD(
+    [
+        new SGD.ParamGroup(groups.Decay, 0.01, 0.937, 0, 5e-4, nesterov: true),
+        new SGD.ParamGroup(groups.NormWeights, 0.01, 0.937, 0, 0, nesterov: true),
+        new SGD.ParamGroup(groups.Biases, 0.01, 0.937, 0, 0, nesterov: true),
+    ], 0.01, 0.937, nesterov: true);
+    var loss = new YoloLoss(new TargetAssigner(m.Anchors), classes);
+    using var images = rand(batch, 3, img, img);
+    using var targets = SyntheticTargets(batch, classes);
+    var times = new List<double>();
+    for (int s = 0; s < warmup + steps; s++)
+    {
+        var watch = Stopwatch.StartNew();
+        using (NewDisposeScope())
+        {
+            var levels = m.forward(images);
+            using var l = loss.Compute(levels, targets);
+            l.Total.backward();
+            sgd.step();
+            sgd.zero_grad();
+        }
+        if (s >= warmup) times.Add(watch.Elapsed.TotalSeconds);
+    }
+    times.Sort();
+    double median = times[times.Count / 2];
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"step {model} img {img} batch {batch}: median {median * 1000:F0} ms/step, {batch / median:F1} img/s (min {times[0] * 1000:F0} ms, {steps} steps)"));
+}
+
+void Latency()
+{
+    int img = Int("img", 320), runs = Int("runs", 20);
+    using var m = YoloDetector.Create(model, classes);
+    m.eval();
+    m.Fuse();
+    using var x = rand(1, 3, img, img);
+    var times = new List<double>();
+    using (no_grad())
+        for (int r = 0; r < runs + 3; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            using (NewDisposeScope())
+            {
+                var p = m.Predict(x);
+                Nms.Run(p, DetectOptions.Default);
+            }
+            if (r >= 3) times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+    times.Sort();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"latency {model} fused img {img} batch 1 (forward + decode + NMS): median {times[runs / 2]:F1} ms, min {times[0]:F1} ms ({runs} runs)"));
+}
+
+// The same 4 boxes per image as train_step.py: fixed sizes and positions, classes cycling.
+static Tensor SyntheticTargets(int batch, int classes)
+{
+    float[][] boxes = [[0.3f, 0.3f, 0.2f, 0.25f], [0.7f, 0.6f, 0.4f, 0.3f], [0.5f, 0.5f, 0.05f, 0.08f], [0.2f, 0.8f, 0.6f, 0.35f]];
+    var rows = new List<float>();
+    for (int b = 0; b < batch; b++)
+        for (int k = 0; k < boxes.Length; k++)
+            rows.AddRange([b, (b * boxes.Length + k) % classes, .. boxes[k]]);
+    return tensor(rows.ToArray(), [batch * boxes.Length, 6]);
+}
+
+int Int(string name, int fallback) =>
+    opts.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+static Dictionary<string, string> ParseOptions(IEnumerable<string> a)
+{
+    var list = a.ToList();
+    var d = new Dictionary<string, string>();
+    for (int i = 0; i + 1 < list.Count; i += 2) d[list[i].TrimStart('-')] = list[i + 1];
+    return d;
+}
