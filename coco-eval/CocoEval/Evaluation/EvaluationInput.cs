@@ -43,27 +43,21 @@ internal sealed class EvaluationInput
     private void PlaceGroundTruth(IReadOnlyList<CocoAnnotation> annotations, Dictionary<long, int> imageRank,
         Dictionary<long, int> categoryRank)
     {
-        var kept = new List<int>(annotations.Count);
-        var image = new List<int>(annotations.Count);
-        var category = new List<int>(annotations.Count);
+        var kept = new Grouping(annotations.Count);
         for (int i = 0; i < annotations.Count; i++)
         {
             var a = annotations[i];
             if (imageRank.TryGetValue(a.ImageId, out int img) && categoryRank.TryGetValue(a.CategoryId, out int cat))
-            {
-                kept.Add(i);
-                image.Add(img);
-                category.Add(cat);
-            }
+                kept.Add(i, img, cat);
         }
-        int[] order = GroupOrder(category, image, CategoryCount, ImageCount, out var start);
+        int[] order = kept.Order(CategoryCount, ImageCount, out var start);
         GtCategoryStart = start;
         (GtImage, GtBoxes, GtAreas) = (new int[order.Length], new CocoBox[order.Length], new double[order.Length]);
         (GtCrowd, GtIdIsZero) = (new bool[order.Length], new bool[order.Length]);
         for (int i = 0; i < order.Length; i++)
         {
-            var a = annotations[kept[order[i]]];
-            GtImage[i] = image[order[i]];
+            var a = annotations[kept.Source[order[i]]];
+            GtImage[i] = kept.Image[order[i]];
             GtBoxes[i] = a.Box;
             GtAreas[i] = a.Area;
             GtCrowd[i] = a.IsCrowd;
@@ -74,9 +68,7 @@ internal sealed class EvaluationInput
     private void PlaceDetections(IReadOnlyList<CocoDetection> detections, Dictionary<long, int> imageRank,
         Dictionary<long, int> categoryRank)
     {
-        var kept = new List<int>(detections.Count);
-        var image = new List<int>(detections.Count);
-        var category = new List<int>(detections.Count);
+        var kept = new Grouping(detections.Count);
         for (int i = 0; i < detections.Count; i++)
         {
             var d = detections[i];
@@ -89,17 +81,15 @@ internal sealed class EvaluationInput
                 UnknownCategoryDetections[d.CategoryId] = UnknownCategoryDetections.GetValueOrDefault(d.CategoryId) + 1;
                 continue;
             }
-            kept.Add(i);
-            image.Add(img);
-            category.Add(cat);
+            kept.Add(i, img, cat);
         }
-        int[] order = GroupOrder(category, image, CategoryCount, ImageCount, out var start);
+        int[] order = kept.Order(CategoryCount, ImageCount, out var start);
         DetCategoryStart = start;
         (DetImage, DetBoxes, DetScores) = (new int[order.Length], new CocoBox[order.Length], new double[order.Length]);
         for (int i = 0; i < order.Length; i++)
         {
-            var d = detections[kept[order[i]]];
-            DetImage[i] = image[order[i]];
+            var d = detections[kept.Source[order[i]]];
+            DetImage[i] = kept.Image[order[i]];
             DetBoxes[i] = d.Box;
             DetScores[i] = d.Score;
         }
@@ -115,29 +105,42 @@ internal sealed class EvaluationInput
         return rank;
     }
 
-    /// <summary>
-    /// Stable order by (primary, secondary) with two counting sorts (least significant key first), O(n + keys);
-    /// <paramref name="primaryStart"/>[p] is where primary key p begins (length primaryCount + 1).
-    /// </summary>
-    private static int[] GroupOrder(List<int> primary, List<int> secondary, int primaryCount, int secondaryCount,
-        out int[] primaryStart)
+    /// <summary>The boxes kept for evaluation (their index in the input) with their image and category ranks.</summary>
+    private sealed class Grouping(int capacity)
     {
-        int n = primary.Count;
-        int[] bySecondary = CountingSort(Enumerable.Range(0, n).ToArray(), secondary, secondaryCount, out _);
-        return CountingSort(bySecondary, primary, primaryCount, out primaryStart);
-    }
+        public List<int> Source { get; } = new(capacity);
+        public List<int> Image { get; } = new(capacity);
+        public List<int> Category { get; } = new(capacity);
 
-    private static int[] CountingSort(int[] items, List<int> key, int keyCount, out int[] start)
-    {
-        start = new int[keyCount + 1];
-        foreach (int item in items)
-            start[key[item] + 1]++;
-        for (int k = 0; k < keyCount; k++)
-            start[k + 1] += start[k];
-        var next = (int[])start.Clone();
-        var sorted = new int[items.Length];
-        foreach (int item in items)
-            sorted[next[key[item]]++] = item;
-        return sorted;
+        public void Add(int source, int image, int category)
+        {
+            Source.Add(source);
+            Image.Add(image);
+            Category.Add(category);
+        }
+
+        /// <summary>
+        /// Positions in (category, image, input order) order, by two stable counting sorts (least significant key
+        /// first), O(n + keys); <paramref name="categoryStart"/>[k] is where category k begins.
+        /// </summary>
+        public int[] Order(int categoryCount, int imageCount, out int[] categoryStart)
+        {
+            int[] byImage = CountingSort(Enumerable.Range(0, Source.Count).ToArray(), Image, imageCount, out _);
+            return CountingSort(byImage, Category, categoryCount, out categoryStart);
+        }
+
+        private static int[] CountingSort(int[] items, List<int> key, int keyCount, out int[] start)
+        {
+            start = new int[keyCount + 1];
+            foreach (int item in items)
+                start[key[item] + 1]++;
+            for (int k = 0; k < keyCount; k++)
+                start[k + 1] += start[k];
+            var next = (int[])start.Clone();
+            var sorted = new int[items.Length];
+            foreach (int item in items)
+                sorted[next[key[item]]++] = item;
+            return sorted;
+        }
     }
 }
