@@ -42,11 +42,11 @@ public sealed class InfoCommand : IVerb
     {
         var lines = new List<string>
         {
-            $"{"variant",-11} {"params M",9} {"fused M",8} {"backbone M",10} {"fused",7} {"GMACs@" + img,10} {"unfused",8}  {"P3 (C,H,W)",-16} {"P4",-16} {"P5",-16}",
+            $"{"variant",-11} {"params M",9} {"fused M",8} {"backbone M",10} {"fused",7} {"GMACs@" + img,10} {"unfused",8}  {"P3 (C,H,W)",-16} {"P4",-16} {"P5",-16} notes",
         };
         foreach (var s in summaries)
             lines.Add($"{s.Name,-11} {M(s.Params),9} {M(s.ParamsFused),8} {M(s.BackboneParams),10} {M(s.BackboneParamsFused),7} " +
-                      $"{G(s.MacsFused),10} {G(s.Macs),8}  {Shape(s.P3Shape),-16} {Shape(s.P4Shape),-16} {Shape(s.P5Shape),-16}");
+                      $"{G(s.MacsFused),10} {G(s.Macs),8}  {Shape(s.P3Shape),-16} {Shape(s.P4Shape),-16} {Shape(s.P5Shape),-16} {s.Description}");
         lines.Add("params include the 1000-class ImageNet classifier; backbone and GMACs (conv MACs, fused / unfused) exclude it.");
         return string.Join(Environment.NewLine, lines);
     }
