@@ -100,6 +100,16 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
+    public void Byte_order_mark_is_accepted()
+    {
+        string gt = Write("gt.json", Gt);
+        string dets = Path.Combine(_dir, "bom.json");
+        File.WriteAllText(dets, """[{"image_id": 1, "category_id": 1, "bbox": [0, 0, 10, 10], "score": 0.5}]""",
+            new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        Assert.Equal(1.0, new CocoEvaluator().EvaluateFiles(gt, dets).Stats[1], 12);
+    }
+
+    [Fact]
     public void Empty_results_array_is_fine()
     {
         var result = new CocoEvaluator().EvaluateFiles(Write("gt.json", Gt), Write("d.json", "[]"));

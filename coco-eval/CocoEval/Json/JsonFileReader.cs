@@ -23,6 +23,7 @@ internal ref struct JsonFileReader
         _stream = stream;
         Path = path;
         Fill();
+        SkipByteOrderMark();
         _reader = new Utf8JsonReader(_buffer.AsSpan(0, _length), _isFinalBlock, default);
     }
 
@@ -217,6 +218,16 @@ internal ref struct JsonFileReader
             Buffer.BlockCopy(_buffer, consumed, _buffer, 0, _length);
         Fill();
         _reader = new Utf8JsonReader(_buffer.AsSpan(0, _length), _isFinalBlock, state);
+    }
+
+    /// <summary>Files saved by some Windows tools start with a UTF-8 BOM, which Utf8JsonReader does not accept.</summary>
+    private void SkipByteOrderMark()
+    {
+        if (!_buffer.AsSpan(0, _length).StartsWith("\uFEFF"u8))
+            return;
+        _length -= 3;
+        _bufferStart = 3;
+        Buffer.BlockCopy(_buffer, 3, _buffer, 0, _length);
     }
 
     private void Fill()
