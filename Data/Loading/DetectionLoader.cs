@@ -5,24 +5,20 @@ using TorchSharp;
 namespace ParNetDetect.Data;
 
 /// <summary>
-/// Feeds a trainer or an evaluator: persistent worker threads decode and augment whole batches in parallel, at
-/// most <see cref="DetectionLoaderOptions.PrefetchBatches"/> batches are built ahead of the consumer, and batches
-/// come out in order as tensors (<see cref="DetectionBatch"/>). Workers live as long as the loader and keep their
-/// Mats; per-image Mats are disposed; so native memory stays flat from batch to batch and epoch to epoch, as long
-/// as the consumer disposes each batch (and the loader when done).
+/// Feeds a trainer or an evaluator: worker threads decode and augment whole batches in parallel, at most
+/// <see cref="DetectionLoaderOptions.PrefetchBatches"/> batches are built ahead of the consumer, and batches come
+/// out in order as tensors (<see cref="DetectionBatch"/>). Within an epoch the workers keep their Mats and the batch
+/// image tensors are recycled, so native memory stays flat from batch to batch as long as the consumer disposes
+/// each batch; between epochs the loader holds no threads and no tensors, so it needs no disposing itself.
 /// Reproducible: the epoch's order depends on (Seed, epoch) and each sample's augmentation on (Seed, epoch,
 /// position), never on which worker made it. An image that cannot be decoded is counted in <see cref="Issues"/>
 /// and replaced (training) or left grey and flagged (validation); it never ends a run.
 /// </summary>
-public sealed class DetectionLoader : IDisposable
+public sealed class DetectionLoader
 {
     const int MaxConsecutiveDecodeFailures = 20;
     readonly IDetectionDataset _dataset;
     readonly DetectionLoaderOptions _options;
-    readonly BlockingCollection<BatchJob> _jobs = new();
-    readonly object _startGate = new();
-    readonly TensorPool _imagePool;
-    Thread[]? _workers;
 
     public DetectionLoader(IDetectionDataset dataset, DetectionLoaderOptions options)
     {
@@ -33,8 +29,6 @@ public sealed class DetectionLoader : IDisposable
             throw new ArgumentException("batch size, workers and prefetch must be positive.");
         _dataset = dataset;
         _options = options;
-        // Batches in the prefetch window, the one the consumer holds and the one it may not have disposed yet.
-        _imagePool = new TensorPool([options.BatchSize, 3, options.ImageSize, options.ImageSize], options.PrefetchBatches + 2);
     }
 
     public IDetectionDataset Dataset => _dataset;
@@ -50,13 +44,11 @@ public sealed class DetectionLoader : IDisposable
 
     /// <summary>
     /// The batches of one epoch (0-based). <paramref name="totalEpochs"/> lets mosaic close for the last
-    /// <see cref="AugmentationOptions.CloseMosaicEpochs"/> epochs; 0 keeps it on. Work starts when enumeration
-    /// starts; batches built ahead of an abandoned enumeration are disposed.
+    /// <see cref="AugmentationOptions.CloseMosaicEpochs"/> epochs; 0 keeps it on. Workers start when enumeration
+    /// starts and stop when it ends or is abandoned; batches built ahead of an abandoned enumeration are disposed.
     /// </summary>
     public IEnumerable<DetectionBatch> Epoch(int epoch = 0, int totalEpochs = 0)
     {
-        ObjectDisposedException.ThrowIf(_jobs.IsAddingCompleted, this);
-        StartWorkers();
         using var run = new EpochRun(this, epoch, totalEpochs);
         for (int b = 0; b < run.BatchCount; b++) yield return run.Take(b);
     }
@@ -69,50 +61,6 @@ public sealed class DetectionLoader : IDisposable
         return order;
     }
 
-    /// <summary>Stops the workers (after the batch each may be building).</summary>
-    public void Dispose()
-    {
-        if (_jobs.IsAddingCompleted) return;
-        _jobs.CompleteAdding();
-        foreach (var t in _workers ?? []) t.Join();
-        _jobs.Dispose();
-        _imagePool.Dispose();
-    }
-
-    void StartWorkers()
-    {
-        lock (_startGate)
-        {
-            // Threads are kept for the loader's life: each keeps its buffers and its malloc arena, where new
-            // threads every epoch made the process grow by hundreds of MB before it levelled off.
-            _workers ??= Enumerable.Range(0, _options.Workers)
-                .Select(i => new Thread(Work) { IsBackground = true, Name = $"loader-{i}" })
-                .Select(t => { t.Start(); return t; }).ToArray();
-        }
-    }
-
-    readonly record struct BatchJob(EpochRun Run, int Index);
-
-    void Work()
-    {
-        using var composer = new SampleComposer(_dataset, _options.ImageSize, _options.Augmentation, Issues);
-        using var writer = new ChwTensorWriter();
-        using var sample = new Mat();
-        var boxes = new List<TargetBox>();
-        foreach (var job in _jobs.GetConsumingEnumerable())
-        {
-            if (job.Run.IsAbandoned) continue;
-            try
-            {
-                job.Run.Complete(job.Index, BuildBatch(job.Run, job.Index, composer, writer, sample, boxes));
-            }
-            catch (Exception e)
-            {
-                job.Run.Fail(e);
-            }
-        }
-    }
-
     unsafe DetectionBatch BuildBatch(EpochRun run, int batchIndex, SampleComposer composer, ChwTensorWriter writer, Mat sample, List<TargetBox> boxes)
     {
         int size = _options.ImageSize;
@@ -120,7 +68,7 @@ public sealed class DetectionLoader : IDisposable
         int count = Math.Min(_options.BatchSize, run.Order.Length - start);
         var items = new BatchItem[count];
         var rows = new List<float>(count * 6 * 8);
-        var storage = _imagePool.Rent();
+        var storage = run.ImagePool.Rent();
         var images = storage.narrow(0, 0, count);
         try
         {
@@ -139,11 +87,12 @@ public sealed class DetectionLoader : IDisposable
         catch
         {
             images.Dispose();
-            _imagePool.Return(storage);
+            run.ImagePool.Return(storage);
             throw;
         }
         var targets = rows.Count == 0 ? torch.zeros([0, 6], torch.float32) : torch.tensor(rows.ToArray(), [rows.Count / 6, 6]);
-        return new DetectionBatch(images, targets, items, () => _imagePool.Return(storage));
+        var pool = run.ImagePool;
+        return new DetectionBatch(images, targets, items, () => pool.Return(storage));
     }
 
     BatchItem ComposeValidation(int index, SampleComposer composer, Mat sample, List<TargetBox> boxes)
@@ -177,30 +126,44 @@ public sealed class DetectionLoader : IDisposable
         return new BatchItem(index, record.Id, record.Width, record.Height, default);
     }
 
-    /// <summary>One epoch in flight: which batches are queued, and those built and waiting to be taken in order.</summary>
+    /// <summary>
+    /// One epoch in flight: its worker threads, the queue of batch indices they take from (kept
+    /// PrefetchBatches ahead of the consumer), the batch image tensors they recycle, and the finished batches
+    /// waiting to be taken in order.
+    /// </summary>
     sealed class EpochRun : IDisposable
     {
         readonly DetectionLoader _loader;
+        readonly BlockingCollection<int> _jobs = new();
         readonly Dictionary<int, DetectionBatch> _ready = new();
+        readonly Thread[] _workers;
         readonly object _gate = new();
         Exception? _failure;
         int _queued;
+        volatile bool _abandoned;
 
         public EpochRun(DetectionLoader loader, int epoch, int totalEpochs)
         {
+            var options = loader._options;
             _loader = loader;
             Epoch = epoch;
-            Mosaic = loader._options.Augmentation?.MosaicActive(epoch, totalEpochs) ?? false;
+            Mosaic = options.Augmentation?.MosaicActive(epoch, totalEpochs) ?? false;
             Order = loader.EpochOrder(epoch);
             BatchCount = loader.BatchCount;
-            while (_queued < Math.Min(loader._options.PrefetchBatches, BatchCount)) loader._jobs.Add(new BatchJob(this, _queued++));
+            // Room for the prefetch window, the batch the consumer holds and the one it may not have disposed yet.
+            ImagePool = new TensorPool([options.BatchSize, 3, options.ImageSize, options.ImageSize],
+                Math.Min(options.PrefetchBatches + 2, BatchCount));
+            while (_queued < Math.Min(options.PrefetchBatches, BatchCount)) _jobs.Add(_queued++);
+            _workers = Enumerable.Range(0, Math.Min(options.Workers, BatchCount))
+                .Select(i => new Thread(Work) { IsBackground = true, Name = $"loader-{i}" }).ToArray();
+            foreach (var t in _workers) t.Start();
         }
 
         public int Epoch { get; }
         public bool Mosaic { get; }
         public int[] Order { get; }
         public int BatchCount { get; }
-        public bool IsAbandoned { get; private set; }
+        public TensorPool ImagePool { get; }
 
         /// <summary>Waits for batch <paramref name="index"/> and queues the next one to keep the window full.</summary>
         public DetectionBatch Take(int index)
@@ -214,38 +177,51 @@ public sealed class DetectionLoader : IDisposable
                     Monitor.Wait(_gate);
                 }
             }
-            if (_queued < BatchCount) _loader._jobs.Add(new BatchJob(this, _queued++));
+            if (_queued < BatchCount) _jobs.Add(_queued++);
             return batch;
         }
 
-        public void Complete(int index, DetectionBatch batch)
+        void Work()
         {
-            lock (_gate)
+            var options = _loader._options;
+            using var composer = new SampleComposer(_loader._dataset, options.ImageSize, options.Augmentation, _loader.Issues);
+            using var writer = new ChwTensorWriter();
+            using var sample = new Mat();
+            var boxes = new List<TargetBox>();
+            foreach (int index in _jobs.GetConsumingEnumerable())
             {
-                if (IsAbandoned) batch.Dispose();
-                else _ready[index] = batch;
-                Monitor.PulseAll(_gate);
+                if (_abandoned) continue;
+                try
+                {
+                    var batch = _loader.BuildBatch(this, index, composer, writer, sample, boxes);
+                    lock (_gate)
+                    {
+                        if (_abandoned) batch.Dispose();
+                        else _ready[index] = batch;
+                        Monitor.PulseAll(_gate);
+                    }
+                }
+                catch (Exception e)
+                {
+                    lock (_gate)
+                    {
+                        _failure ??= e;
+                        Monitor.PulseAll(_gate);
+                    }
+                }
             }
         }
 
-        public void Fail(Exception e)
-        {
-            lock (_gate)
-            {
-                _failure ??= e;
-                Monitor.PulseAll(_gate);
-            }
-        }
-
-        /// <summary>Queued jobs of this run are skipped; batches finished later are disposed on arrival.</summary>
+        /// <summary>Stops the workers (after the batch each may be building) and frees what was not taken.</summary>
         public void Dispose()
         {
-            lock (_gate)
-            {
-                IsAbandoned = true;
-                foreach (var batch in _ready.Values) batch.Dispose();
-                _ready.Clear();
-            }
+            _abandoned = true;
+            _jobs.CompleteAdding();
+            foreach (var t in _workers) t.Join();
+            foreach (var batch in _ready.Values) batch.Dispose();
+            _ready.Clear();
+            _jobs.Dispose();
+            ImagePool.Dispose(); // batches still held by the consumer free their tensor when disposed
         }
     }
 }

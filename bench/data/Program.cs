@@ -3,13 +3,15 @@ using ParNetDetect.Data;
 using ParNetDetect.Platform;
 
 // usage: dotnet run -c Release --project bench/data -- coco-json [MB=450] [file]
-//        dotnet run -c Release --project bench/data -- loader DATA [size=640] [workers=2] [batch=16] [batches=20]
+//        dotnet run -c Release --project bench/data -- loader DATA [size=640] [workers=2] [batch=16] [batches=20] [opencvThreads=0: default]
+//        dotnet run -c Release --project bench/data -- letterbox [IMAGE]   (a 1920x1080 frame to a 640 tensor, as the service does)
 //        dotnet run -c Release --project bench/data -- memory DATA [size=256] [epochs=20] [workers=2] [mosaic=1]
 string mode = args.Length > 0 ? args[0] : "";
 switch (mode)
 {
     case "coco-json": CocoJsonBench.Run(args.Length > 1 ? int.Parse(args[1]) : 450, args.Length > 2 ? args[2] : null); break;
-    case "loader": LoaderBench.Throughput(args[1], Arg(2, 640), Arg(3, 2), Arg(4, 16), Arg(5, 20)); break;
+    case "loader": LoaderBench.Throughput(args[1], Arg(2, 640), Arg(3, 2), Arg(4, 16), Arg(5, 20), Arg(6, 0)); break;
+    case "letterbox": LetterboxBench.Run(args.Length > 1 ? args[1] : null); break;
     case "memory": LoaderBench.Memory(args[1], Arg(2, 256), Arg(3, 20), Arg(4, 2), Arg(5, 1) == 1); break;
     default: Console.Error.WriteLine("modes: coco-json [MB] [file] | loader DATA [size workers batch batches] | memory DATA [size epochs]"); return 2;
 }
@@ -36,9 +38,10 @@ static class ProcessMemory
 
 static class LoaderBench
 {
-    public static void Throughput(string data, int size, int workers, int batch, int batches)
+    public static void Throughput(string data, int size, int workers, int batch, int batches, int openCvThreads)
     {
         TorchRuntime.Initialize();
+        if (openCvThreads > 0) OpenCvSharp.Cv2.SetNumThreads(openCvThreads);
         var dataset = DetectionDatasets.Open(data);
         Console.WriteLine($"{dataset}; {Environment.ProcessorCount} cores");
         foreach (bool mosaic in new[] { true, false })
@@ -63,7 +66,7 @@ static class LoaderBench
                     if (images >= batches * batch) break;
                 }
             }
-            Console.WriteLine($"size {size}, {workers} workers, batch {batch}, mosaic {(mosaic ? "on " : "off")}: " +
+            Console.WriteLine($"size {size}, {workers} workers, OpenCV threads {OpenCvSharp.Cv2.GetNumThreads()}, batch {batch}, mosaic {(mosaic ? "on " : "off")}: " +
                               $"{images / clock.Elapsed.TotalSeconds:F1} images/s ({clock.Elapsed.TotalMilliseconds / (images / (double)batch):F0} ms/batch)");
         }
     }
@@ -72,7 +75,7 @@ static class LoaderBench
     {
         TorchRuntime.Initialize();
         var dataset = DetectionDatasets.Open(data);
-        using var loader = new DetectionLoader(dataset, DetectionLoaderOptions.Training(size, 8) with
+        var loader = new DetectionLoader(dataset, DetectionLoaderOptions.Training(size, 8) with
         {
             Workers = workers, Augmentation = AugmentationOptions.Default with { Mosaic = mosaic },
         });
@@ -82,6 +85,26 @@ static class LoaderBench
             foreach (var b in loader.Epoch(e)) { b.Dispose(); n++; }
             Console.WriteLine($"epoch {e,3}: {n} batches, RSS {ProcessMemory.RssMb()} MB, managed {GC.GetTotalMemory(false) >> 20} MB");
         }
+    }
+}
+
+/// <summary>The service's per-frame preprocessing: letterbox into a reused tensor, against allocating per frame.</summary>
+static class LetterboxBench
+{
+    public static void Run(string? imagePath)
+    {
+        TorchRuntime.Initialize();
+        using var source = imagePath != null ? OpenCvSharp.Cv2.ImRead(imagePath) : new OpenCvSharp.Mat(720, 1280, OpenCvSharp.MatType.CV_8UC3);
+        using var frame = new OpenCvSharp.Mat();
+        OpenCvSharp.Cv2.Resize(source.Empty() ? new OpenCvSharp.Mat(720, 1280, OpenCvSharp.MatType.CV_8UC3) : source, frame, new OpenCvSharp.Size(1920, 1080));
+        using var letterbox = new LetterboxTransform(640);
+        using var tensor = TorchSharp.torch.empty(1, 3, 640, 640);
+        const int n = 200;
+        for (int i = 0; i < 20; i++) letterbox.ToTensor(frame, tensor);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < n; i++) letterbox.ToTensor(frame, tensor);
+        Console.WriteLine($"letterbox 1920x1080 -> (1,3,640,640) tensor, reused buffers: {clock.Elapsed.TotalMilliseconds / n:F2} ms/frame " +
+                          $"(OpenCV threads {OpenCvSharp.Cv2.GetNumThreads()})");
     }
 }
 
