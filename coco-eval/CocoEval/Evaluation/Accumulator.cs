@@ -15,6 +15,8 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
 
     public ConfidenceCurve? Accumulate(CategoryMatches matches, int k)
     {
+        if (matches.NonIgnoredGt.Max() == 0)
+            return null; // no GT to recall in any area range: the tables keep -1
         int n = matches.Count;
         if (_order.Length < n)
         {
@@ -27,8 +29,6 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
             _order[i] = new ScoreKey(matches.Scores[i], i);
         Array.Sort(_order, 0, n);
 
-        if (!matches.HasImages)
-            return null;
         for (int a = 0; a < matches.AreaCount; a++)
         {
             int npig = matches.NonIgnoredGt[a];

@@ -18,14 +18,11 @@ internal sealed class CategoryMatches(int areaCount)
     public uint[] Ignored { get; private set; } = new uint[1024 * areaCount];
     /// <summary>Non-ignored GT boxes per area range, summed over images.</summary>
     public int[] NonIgnoredGt { get; } = new int[areaCount];
-    /// <summary>Whether any image has a GT box or a detection of this category (pycocotools' non-empty E).</summary>
-    public bool HasImages { get; set; }
 
     public void Reset()
     {
         Count = 0;
         Array.Clear(NonIgnoredGt);
-        HasImages = false;
     }
 
     /// <summary>Appends a detection and returns its index; its Matched/Ignored bits start cleared.</summary>

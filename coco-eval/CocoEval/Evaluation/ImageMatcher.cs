@@ -20,7 +20,6 @@ internal sealed class ImageMatcher(EvaluationInput input, IReadOnlyList<double> 
     /// </summary>
     public void Match(int d0, int d1, int g0, int g1, CategoryMatches output)
     {
-        output.HasImages = true;
         int detCount = SortByScore(d0, d1);
         int gtCount = g1 - g0;
         EnsureGtCapacity(gtCount);
