@@ -28,6 +28,8 @@ pick() { # first candidate package name that apt knows
   for p in "$@"; do apt-cache show "$p" >/dev/null 2>&1 && { echo "$p"; return; }; done; echo "$1"; }
 have_lib 'libgtk-3.so.0' || missing+=(gtk)          # OpenCvSharp's native library links GTK 3
 command -v ffmpeg >/dev/null || missing+=(ffmpeg)   # network cameras are read through an ffmpeg process
+have_font() { ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; }
+have_font || missing+=(fonts-dejavu-core)           # text in the evaluator's and trainer's PNG plots
 if [ "$mode" = test ]; then
   [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)  # a real MQTT broker for the service's tests
 fi
