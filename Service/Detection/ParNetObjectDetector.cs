@@ -12,7 +12,7 @@ public sealed class ParNetObjectDetector : IObjectDetector
     readonly float _iou;
     DetectOptions _options;
 
-    ParNetObjectDetector(Detector detector, float iou)
+    public ParNetObjectDetector(Detector detector, float iou)
     {
         _detector = detector;
         _iou = iou;

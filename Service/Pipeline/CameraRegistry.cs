@@ -12,7 +12,7 @@ public sealed class CameraRegistry : IDisposable
     public CameraRegistry(ServiceOptions options, IObjectDetector detector, ILoggerFactory logs)
     {
         var logger = logs.CreateLogger("ParNetDetect.Service.Camera");
-        All = options.Cameras.Select(c => new CameraRuntime(c, detector.ClassNames, options, logger)).ToList();
+        All = options.Cameras.Select((c, i) => new CameraRuntime(c, $"Cameras:{i}", detector.ClassNames, options, logger)).ToList();
         _byId = All.ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
 

@@ -29,13 +29,14 @@ public sealed class CameraRuntime : IDisposable
     DateTimeOffset _nextDue = DateTimeOffset.MinValue;
     volatile FrameReport? _latest;
 
-    public CameraRuntime(CameraOptions options, IReadOnlyList<string> classNames, ServiceOptions service, ILogger logger)
+    /// <param name="configPath">The camera's configuration path (Cameras:N), for errors.</param>
+    public CameraRuntime(CameraOptions options, string configPath, IReadOnlyList<string> classNames, ServiceOptions service, ILogger logger)
     {
         Options = options;
         _classNames = classNames;
         _logger = logger;
         Zones = options.Zones.Select(z => new PolygonZone(z)).ToList();
-        _keepClass = options.Classes.Count == 0 ? null : ClassFilter(options, classNames);
+        _keepClass = options.Classes.Count == 0 ? null : ClassFilter(options, configPath, classNames);
         _motion = options.Motion.Enabled ? new MotionGate(options.Motion) : null;
         _tracker = new ObjectTracker(options.Tracker, Zones);
         _annotator = new FrameAnnotator(Zones, service.Http.JpegQuality);
@@ -159,15 +160,16 @@ public sealed class CameraRuntime : IDisposable
     string Label(int classIndex) =>
         classIndex >= 0 && classIndex < _classNames.Count ? _classNames[classIndex] : $"class{classIndex}";
 
-    static bool[] ClassFilter(CameraOptions options, IReadOnlyList<string> classNames)
+    static bool[] ClassFilter(CameraOptions options, string configPath, IReadOnlyList<string> classNames)
     {
         var keep = new bool[classNames.Count];
+        var names = classNames.ToList();
         for (int i = 0; i < options.Classes.Count; i++)
         {
-            int index = classNames.ToList().FindIndex(n => string.Equals(n, options.Classes[i], StringComparison.OrdinalIgnoreCase));
+            int index = names.FindIndex(n => string.Equals(n, options.Classes[i], StringComparison.OrdinalIgnoreCase));
             if (index < 0)
                 throw new ConfigurationException(
-                    $"invalid configuration:\n  {ServiceOptions.SectionName}:Cameras:{options.Id}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)}).");
+                    $"invalid configuration:\n  {ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)}).");
             keep[index] = true;
         }
         return keep;

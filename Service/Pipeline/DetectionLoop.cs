@@ -25,9 +25,9 @@ public sealed class DetectionLoop(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var captureThreads = cameras.All.Select(c => StartCapture(c, stoppingToken)).ToList();
         foreach (var c in cameras.All)
             c.Slot.Published += () => { if (_framePublished.CurrentCount == 0) _framePublished.Release(); };
+        var captureThreads = cameras.All.Select(c => StartCapture(c, stoppingToken)).ToList();
         var loop = Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
         return Task.WhenAll(captureThreads.Append(loop));

@@ -13,11 +13,18 @@ public sealed class JpegFeed
     byte[]? _jpeg;
     long _version;
     int _viewers;
-    DateTimeOffset _lastRequest = DateTimeOffset.MinValue;
+    long _lastRequest; // Stopwatch timestamp of the last snapshot request; 0 = never
 
     public int Viewers => Volatile.Read(ref _viewers);
 
-    public bool Wanted => Viewers > 0 || DateTimeOffset.UtcNow - _lastRequest < InterestWindow;
+    public bool Wanted
+    {
+        get
+        {
+            long last = Interlocked.Read(ref _lastRequest);
+            return Viewers > 0 || (last != 0 && System.Diagnostics.Stopwatch.GetElapsedTime(last) < InterestWindow);
+        }
+    }
 
     public void Publish(byte[] jpeg)
     {
@@ -35,7 +42,7 @@ public sealed class JpegFeed
     /// <summary>The newest JPEG, or null before the first one; registers interest so the next frames get encoded.</summary>
     public (byte[]? Jpeg, long Version) Latest()
     {
-        _lastRequest = DateTimeOffset.UtcNow;
+        Interlocked.Exchange(ref _lastRequest, System.Diagnostics.Stopwatch.GetTimestamp());
         lock (_lock) return (_jpeg, _version);
     }
 

@@ -121,4 +121,23 @@ public class ServiceHostTests
         var request = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "X-Api-Key", "s3cret" } } };
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
     }
+
+    [Fact]
+    public async Task Class_filter_keeps_only_named_classes_and_rejects_unknown_names()
+    {
+        string dir = TestVideos.TempDirectory();
+        var cam = TestHost.FileCamera("a", TestVideos.MovingSquare(dir));
+        cam.Classes = ["circle"]; // the fake detector only ever sees squares
+        await using (var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir))
+        {
+            var camera = host.Cameras.Find("a")!;
+            await TestHost.WaitUntil(() => camera.Metrics.Detected.Count > 10, 5, "frames to be detected");
+            Assert.Equal(0, camera.Metrics.Events);
+            Assert.Empty(camera.Latest!.Objects);
+        }
+
+        cam.Classes = ["square", "persn"];
+        var e = await Assert.ThrowsAsync<ConfigurationException>(() => TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir));
+        Assert.Contains("Detect:Cameras:0:Classes:1: 'persn' is not a class of the model (known: square, circle)", e.Message);
+    }
 }

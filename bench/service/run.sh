@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Live-service benchmarks (docs/benchmarks.md, "Service").
+#
+#   bench/service/run.sh speed [seconds=60]      end-to-end frames/s flat out, capture->result latency, share of
+#                                                each frame's time outside the forward pass
+#   bench/service/run.sh soak  [seconds=1800]    looping video in real time, MJPEG viewer attached, RSS every 10 s
+#
+# WEIGHTS (default demo; random:parnet-n-yolo:640 = untrained weights, same compute) and VIDEO (default the demo
+# shapes video, rendered by `detect serve` into ~/.cache/parnet-detect) can be set; FPS_CAP limits detector
+# frames/s in the soak (default 4, to leave a shared machine some CPU). Results are appended to runs/bench/service/.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+MODE=${1:?usage: bench/service/run.sh speed|soak [seconds]}
+SECONDS_ARG=${2:-$([[ $MODE == soak ]] && echo 1800 || echo 60)}
+WEIGHTS=${WEIGHTS:-demo}
+VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes.avi}
+FPS_CAP=${FPS_CAP:-$([[ $MODE == soak ]] && echo 4 || echo 0)}
+OUT=${OUT:-runs/bench/service}
+export PARNET_BUILD_ROOT=${PARNET_BUILD_ROOT:-/tmp/build-bench}
+dotnet build -c Release bench/service/ServiceBench -v q -nologo | grep -E "error|Warn" || true
+[[ -f $VIDEO ]] || { echo "no video at $VIDEO: run ./detect serve once (renders the demo video) or set VIDEO=" >&2; exit 1; }
+dotnet "$PARNET_BUILD_ROOT/bin/ServiceBench/Release/net10.0/service-bench.dll" "$MODE" --weights "$WEIGHTS" \
+  --video "$VIDEO" --seconds "$SECONDS_ARG" --fps-cap "$FPS_CAP" --out "$OUT"
