@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ParNetDetect.Backbone;
 using static TorchSharp.torch;
 
 namespace ParNetDetect.DetectionHead;
@@ -13,6 +14,8 @@ public sealed record CheckpointInfo
     public required IReadOnlyList<string> ClassNames { get; init; }
     /// <summary>The dataset's category id per class index (COCO results need them).</summary>
     public required IReadOnlyList<int> CategoryIds { get; init; }
+    /// <summary>Backbone nonlinearity, "SiLU" or "ReLU".</summary>
+    public string Activation { get; init; } = nameof(ParNetActivation.SiLU);
     /// <summary>Network input side it was trained at.</summary>
     public required int ImageSize { get; init; }
     /// <summary>Epochs completed (0 before the first ends).</summary>

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using ParNetDetect.Backbone;
 using ParNetDetect.Data;
 using ParNetDetect.Platform;
 using TorchSharp;
@@ -51,7 +52,11 @@ public sealed class Detector : IDisposable
     public static YoloDetector Build(Checkpoint checkpoint, string source)
     {
         YoloDetector model;
-        try { model = YoloDetector.Create(checkpoint.Info.Model, checkpoint.Info.ClassNames.Count); }
+        try
+        {
+            var activation = Enum.Parse<ParNetActivation>(checkpoint.Info.Activation, ignoreCase: true);
+            model = YoloDetector.Create(checkpoint.Info.Model, checkpoint.Info.ClassNames.Count, activation: activation);
+        }
         catch (ArgumentException e) { throw new InvalidDataException($"checkpoint {source}: {e.Message}", e); }
         checkpoint.GetModule(Checkpoint.ModelSection, model, source);
         model.eval();

@@ -6,7 +6,7 @@ namespace ParNetDetect.Training;
 /// <summary>
 /// The progress line of one epoch: batches done, running means of the loss parts, images/s, the share of time spent
 /// waiting for data, and the ETA. Redrawn in place on a terminal; when output is redirected (logs, CI) only the
-/// final line of each epoch is written.
+/// epoch's line is written every 30 seconds and at its end.
 /// </summary>
 public sealed class EpochProgress
 {
@@ -43,11 +43,14 @@ public sealed class EpochProgress
     {
         Images += images;
         _box += box; _obj += obj; _cls += cls; _count++;
-        // Redraw at most 4 times a second: the console is slow next to a fast step.
-        if (_interactive && (_watch.ElapsedTicks - _lastDrawTicks > Stopwatch.Frequency / 4 || batchIndex + 1 == _batches))
+        // Redraw at most 4 times a second on a terminal (the console is slow next to a fast step); in a log, a line
+        // every 30 seconds shows a slow epoch is alive without flooding it.
+        long interval = _interactive ? Stopwatch.Frequency / 4 : Stopwatch.Frequency * 30;
+        if (_watch.ElapsedTicks - _lastDrawTicks > interval && batchIndex + 1 < _batches)
         {
             _lastDrawTicks = _watch.ElapsedTicks;
-            _out.Write("\r" + Line(batchIndex + 1) + "   ");
+            if (_interactive) _out.Write("\r" + Line(batchIndex + 1) + "   ");
+            else _out.WriteLine(Line(batchIndex + 1));
         }
     }
 

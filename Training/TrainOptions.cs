@@ -33,6 +33,8 @@ public sealed record TrainOptions
     public bool Augment { get; init; } = true;
     /// <summary>Mosaic off for the last N epochs.</summary>
     public int CloseMosaicEpochs { get; init; } = 10;
+    /// <summary>Backbone nonlinearity: "silu" (the paper) or "relu" (what the official ImageNet checkpoints used).</summary>
+    public string Activation { get; init; } = "silu";
     /// <summary>ImageNet-pretrained ParNet weights for the backbone (optional).</summary>
     public string? PretrainedBackbone { get; init; }
     /// <summary>Validate every N epochs (and always after the last); 0 = never.</summary>
@@ -58,6 +60,7 @@ public sealed record TrainOptions
         Check(WarmupEpochs >= 0, "warmup epochs", WarmupEpochs, "must not be negative");
         Check(Workers >= 1, "workers", Workers, "must be at least 1");
         Check(ValEvery >= 0, "val every", ValEvery, "must not be negative");
+        Check(Enum.TryParse<ParNetDetect.Backbone.ParNetActivation>(Activation, true, out _), "activation", Activation, "must be silu or relu");
     }
 
     /// <summary>Batches whose gradients are summed before one optimizer step.</summary>

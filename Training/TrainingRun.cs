@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ParNetDetect.Backbone;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.Platform;
@@ -69,18 +70,23 @@ public sealed class TrainingRun : IDisposable
         }
 
         int nc = _train.Categories.Count;
-        _model = YoloDetector.Create(O.Model, nc);
+        var activation = Enum.Parse<ParNetActivation>(O.Activation, ignoreCase: true);
+        _model = YoloDetector.Create(O.Model, nc, activation: activation);
         if (resumeFrom is not null)
         {
             RequireSameClasses(_train.ClassNames, resumeFrom.Info.ClassNames, $"{O.Data}", $"checkpoint {resumeSource}");
             resumeFrom.GetModule(TrainingCheckpoint.RawSection, _model, resumeSource!);
+        }
+        else if (O.PretrainedBackbone is { } pretrained)
+        {
+            PretrainedBackbone.Load(_model, pretrained);
         }
         _model.to(_device);
         _model.train();
 
         if (O.Ema)
         {
-            _emaModel = YoloDetector.Create(O.Model, nc);
+            _emaModel = YoloDetector.Create(O.Model, nc, activation: activation);
             _emaModel.to(_device);
             _emaModel.eval();
             _ema = new ModelEma(_emaModel, state.EmaUpdates);
@@ -296,6 +302,7 @@ public sealed class TrainingRun : IDisposable
             ClassNames = _train.ClassNames.ToArray(),
             CategoryIds = Enumerable.Range(0, _train.Categories.Count).Select(_train.Categories.ToCategoryId).ToArray(),
             ImageSize = O.ImageSize,
+            Activation = _model.Backbone.Options.Activation.ToString(),
             Epoch = _state.Epoch,
             TotalEpochs = O.Epochs,
             BestFitness = _state.BestFitness,

@@ -9,12 +9,15 @@ public sealed class TrainCommand : IVerb
     public string Summary => "train a detector: SGD, warm-up + cosine, EMA, per-epoch COCO validation, resumable";
     public string Usage =>
         """
-        usage: detect train --data D [--model parnet-n-yolo] [--epochs 300] [--img 640] [--batch 16] [--device cpu|cuda]
-                            [--out runs/train] [--workers N] [--seed 0] [--lr0 0.01] [--lrf 0.2] [--warmup-epochs 3]
-                            [--train-split train] [--val-split val] [--val-every 1] [--close-mosaic 10]
+        usage: detect train --data D [--model parnet-n-yolo] [--epochs 300] [--img 640] [--batch 16] [--nominal-batch 64]
+                            [--device cpu|cuda] [--out runs/train] [--workers N] [--seed 0] [--lr0 0.01] [--lrf 0.2]
+                            [--warmup-epochs 3] [--train-split train] [--val-split val] [--val-every 1] [--close-mosaic 10]
+                            [--pretrained PARNET_WEIGHTS] [--activation silu|relu]
                             [--no-augment] [--no-ema] [--max-batches N] [--overwrite]
                detect train --resume runs/NAME[/last.ckpt] [--device cpu|cuda] [--workers N]
 
+        Gradients of ceil(nominal / batch) batches are summed per optimizer step (weight decay scales with it).
+        --pretrained takes ImageNet ParNet weights (official checkpoints need --activation relu, what they were trained with).
         D is a COCO instances .json, a YOLO data.yaml or a `detect synth` folder. The run folder gets last.ckpt
         (resumable), best.ckpt (best validation fitness, 0.9 mAP50-95 + 0.1 mAP50) and results.csv.
         Ctrl-C or SIGTERM stops at the next optimizer step and leaves a resumable last.ckpt.
@@ -44,6 +47,7 @@ public sealed class TrainCommand : IVerb
                     Epochs = args.Int("epochs", 300, 1, 100_000),
                     ImageSize = args.Int("img", 640, 32, 4096),
                     BatchSize = args.Int("batch", 16, 1, 4096),
+                    NominalBatchSize = args.Int("nominal-batch", 64, 1, 65536),
                     Device = device ?? "cpu",
                     OutDir = args.String("out", "runs/train"),
                     Workers = workers ?? Math.Max(1, Environment.ProcessorCount),
@@ -57,6 +61,8 @@ public sealed class TrainCommand : IVerb
                     CloseMosaicEpochs = args.Int("close-mosaic", 10, 0, 100_000),
                     Augment = !args.Flag("no-augment"),
                     Ema = !args.Flag("no-ema"),
+                    Activation = args.String("activation", "silu"),
+                    PretrainedBackbone = args.String("pretrained"),
                     MaxBatchesPerEpoch = args.Int("max-batches", 0, 0, int.MaxValue),
                 };
                 bool overwrite = args.Flag("overwrite");
