@@ -24,11 +24,7 @@ public class LivePageTests
         Skip.If(!Directory.Exists(Path.Combine(dir, "node_modules", "playwright-core")), $"playwright-core is not installed (npm ci --prefix {dir})");
 
         string work = TestVideos.TempDirectory();
-        string corrupt = Path.Combine(work, "broken.avi");
-        File.WriteAllText(corrupt, "not a video");
-        var options = TestHost.DefaultOptions(work,
-            TestHost.FileCamera("yard", TestVideos.MovingSquare(work)), TestHost.FileCamera("broken", corrupt));
-        await using var host = await TestHost.StartAsync(options, work);
+        await using var host = await TestHost.StartGoodAndCorruptAsync(work, "yard", "broken");
 
         var info = new ProcessStartInfo(node!) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir };
         foreach (string a in new[] { "check-live-page.mjs", host.Client.BaseAddress!.ToString(), "yard", "broken" }) info.ArgumentList.Add(a);

@@ -74,11 +74,8 @@ public class ServiceHostTests
     public async Task A_corrupt_file_fails_only_its_camera_with_a_clear_error()
     {
         string dir = TestVideos.TempDirectory();
+        await using var host = await TestHost.StartGoodAndCorruptAsync(dir, "good", "bad");
         string corrupt = Path.Combine(dir, "broken.avi");
-        File.WriteAllText(corrupt, "this is not a video");
-        var options = TestHost.DefaultOptions(dir,
-            TestHost.FileCamera("good", TestVideos.MovingSquare(dir)), TestHost.FileCamera("bad", corrupt));
-        await using var host = await TestHost.StartAsync(options, dir);
         var good = host.Cameras.Find("good")!;
         var bad = host.Cameras.Find("bad")!;
 

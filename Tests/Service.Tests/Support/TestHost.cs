@@ -39,6 +39,15 @@ public sealed class TestHost : IAsyncDisposable
         Reconnect = new ReconnectOptions { InitialDelaySeconds = 0.1, MaxDelaySeconds = 0.5, ReadTimeoutSeconds = 3 },
     };
 
+    /// <summary>A service with two file cameras: <paramref name="good"/> on the moving square, <paramref name="bad"/>
+    /// on a file that is not a video.</summary>
+    public static Task<TestHost> StartGoodAndCorruptAsync(string directory, string good, string bad)
+    {
+        string corrupt = Path.Combine(directory, "broken.avi");
+        File.WriteAllText(corrupt, "this is not a video");
+        return StartAsync(DefaultOptions(directory, FileCamera(good, TestVideos.MovingSquare(directory)), FileCamera(bad, corrupt)), directory);
+    }
+
     public static async Task<TestHost> StartAsync(ServiceOptions options, string directory, SdNotify? notify = null)
     {
         ServiceOptionsValidator.ThrowIfInvalid(options);
