@@ -6,7 +6,8 @@ namespace ParNetDetect.Data;
 /// <item>a COCO instances <c>.json</c> (images beside it in <c>images/</c>, or in <c>../images/&lt;name&gt;</c> or
 /// <c>../&lt;name&gt;</c> for <c>annotations/instances_&lt;name&gt;.json</c>; or pass <c>imagesDir</c>);</item>
 /// <item>a YOLO <c>data.yaml</c>, or a folder holding one;</item>
-/// <item>a folder written by <c>detect synth</c>: <c>&lt;split&gt;/instances.json</c> + <c>&lt;split&gt;/images/</c>;</item>
+/// <item>a folder written by <c>detect synth</c>: <c>&lt;split&gt;/instances.json</c> + <c>&lt;split&gt;/images/</c>
+/// (or one split folder of it);</item>
 /// <item>a COCO root folder: <c>annotations/instances_&lt;split&gt;*.json</c>.</item>
 /// </list>
 /// </summary>
@@ -29,6 +30,8 @@ public static class DetectionDatasets
 
         string synth = Path.Combine(path, split, "instances.json");
         if (File.Exists(synth)) return CocoDatasetReader.Read(synth, imagesDir ?? Path.Combine(path, split, "images"));
+        string single = Path.Combine(path, "instances.json"); // one split of it
+        if (File.Exists(single)) return CocoDatasetReader.Read(single, imagesDir ?? Path.Combine(path, "images"));
 
         string annotations = Path.Combine(path, "annotations");
         if (Directory.Exists(annotations))

@@ -9,6 +9,8 @@ namespace ParNetDetect.Data;
 /// </summary>
 public static class ImageHeader
 {
+    static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
     public static (int Width, int Height)? TryReadSize(string path)
     {
         try
@@ -16,7 +18,7 @@ public static class ImageHeader
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096);
             Span<byte> head = stackalloc byte[26];
             int n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            if (n >= 24 && head[..8].SequenceEqual("\x89PNG\r\n\x1a\n"u8.ToArray()))
+            if (n >= 24 && head[..8].SequenceEqual(PngSignature))
                 return Valid(BinaryPrimitives.ReadInt32BigEndian(head[16..]), BinaryPrimitives.ReadInt32BigEndian(head[20..]));
             if (n >= 26 && head[0] == (byte)'B' && head[1] == (byte)'M')
                 return Valid(BinaryPrimitives.ReadInt32LittleEndian(head[18..]), Math.Abs(BinaryPrimitives.ReadInt32LittleEndian(head[22..])));

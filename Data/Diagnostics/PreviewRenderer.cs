@@ -34,22 +34,12 @@ public static class PreviewRenderer
     /// <summary>A box and its label in a colour picked by class, so classes are told apart at a glance.</summary>
     public static void DrawBox(Mat image, TargetBox box, string label)
     {
-        var colour = ClassColour(box.ClassIndex);
+        var colour = Colours.ForClass(box.ClassIndex);
         var rect = new Rect((int)MathF.Round(box.X1), (int)MathF.Round(box.Y1), (int)MathF.Round(box.Width), (int)MathF.Round(box.Height));
         Cv2.Rectangle(image, rect, colour, 2);
         var textSize = Cv2.GetTextSize(label, HersheyFonts.HersheySimplex, 0.4, 1, out int baseline);
         int top = Math.Max(rect.Y - textSize.Height - baseline, 0);
         Cv2.Rectangle(image, new Rect(rect.X, top, textSize.Width + 2, textSize.Height + baseline), colour, -1);
         Cv2.PutText(image, label, new Point(rect.X + 1, top + textSize.Height), HersheyFonts.HersheySimplex, 0.4, Scalar.All(0), 1, LineTypes.AntiAlias);
-    }
-
-    static Scalar ClassColour(int classIndex)
-    {
-        // Golden-angle hues: neighbouring classes get distant colours.
-        using var hsv = new Mat(1, 1, MatType.CV_8UC3, new Scalar(classIndex * 137.508 % 180, 200, 255));
-        using var bgr = new Mat();
-        Cv2.CvtColor(hsv, bgr, ColorConversionCodes.HSV2BGR);
-        var v = bgr.At<Vec3b>(0, 0);
-        return new Scalar(v.Item0, v.Item1, v.Item2);
     }
 }

@@ -22,10 +22,11 @@ internal sealed class TensorPool : IDisposable
     {
         _shape = shape;
         _capacity = capacity;
-        for (int i = 0; i < capacity; i++) _idle.Add(torch.empty(shape, torch.float32));
+        // Detached: a dispose scope open on the consumer's thread must not free tensors the workers write into.
+        for (int i = 0; i < capacity; i++) _idle.Add(torch.empty(shape, torch.float32).DetachFromDisposeScope());
     }
 
-    public Tensor Rent() => _idle.TryTake(out var t) ? t : torch.empty(_shape, torch.float32);
+    public Tensor Rent() => _idle.TryTake(out var t) ? t : torch.empty(_shape, torch.float32).DetachFromDisposeScope();
 
     public void Return(Tensor tensor)
     {

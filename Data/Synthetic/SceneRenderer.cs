@@ -128,13 +128,7 @@ public static class SceneRenderer
 
     static float Lerp(float a, float b, float t) => a + (b - a) * t;
 
-    /// <summary>A saturated colour of random hue with value in [minValue, maxValue], as BGR.</summary>
-    static Scalar RandomColour(Random rng, double minValue, double maxValue)
-    {
-        using var hsv = new Mat(1, 1, MatType.CV_8UC3, new Scalar(rng.Next(180), rng.Next(80, 256), 255 * (minValue + (maxValue - minValue) * rng.NextDouble())));
-        using var bgr = new Mat();
-        Cv2.CvtColor(hsv, bgr, ColorConversionCodes.HSV2BGR);
-        var v = bgr.At<Vec3b>(0, 0);
-        return new Scalar(v.Item0, v.Item1, v.Item2);
-    }
+    /// <summary>A saturated colour of random hue with value in [minValue, maxValue].</summary>
+    static Scalar RandomColour(Random rng, double minValue, double maxValue) =>
+        Colours.FromHsv(rng.Next(180), rng.Next(80, 256), 255 * (minValue + (maxValue - minValue) * rng.NextDouble()));
 }

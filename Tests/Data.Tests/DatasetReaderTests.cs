@@ -42,10 +42,19 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void Image_header_reads_jpeg_size_without_decoding()
+    public void Image_header_reads_jpeg_png_and_bmp_sizes_without_decoding()
     {
         var ds = DetectionDatasets.Open(TestPaths.Coco8Json);
         for (int i = 0; i < ds.Count; i++)
             Assert.Equal((ds[i].Width, ds[i].Height), ImageHeader.TryReadSize(ds[i].FilePath));
+        using var dir = new TempDir();
+        using var image = new OpenCvSharp.Mat(37, 53, OpenCvSharp.MatType.CV_8UC3);
+        foreach (string ext in new[] { ".png", ".bmp" })
+        {
+            OpenCvSharp.Cv2.ImWrite(dir.File("a" + ext), image);
+            Assert.Equal((53, 37), ImageHeader.TryReadSize(dir.File("a" + ext)));
+        }
+        File.WriteAllText(dir.File("b.jpg"), "not an image");
+        Assert.Null(ImageHeader.TryReadSize(dir.File("b.jpg")));
     }
 }
