@@ -27,6 +27,9 @@ public static class DemoConfiguration
             ["Detect:Cameras:0:Source"] = video,
             ["Detect:Cameras:0:Loop"] = "true",
             ["Detect:Cameras:0:FpsCap"] = "10",
+            // Under runs/ (git-ignored) rather than the default events/, since the demo usually runs in a checkout.
+            ["Detect:Events:JsonLinesPath"] = "runs/serve/events.jsonl",
+            ["Detect:Events:SnapshotDirectory"] = "runs/serve/snapshots",
             ["Detect:Cameras:0:Zones:0:Name"] = "left-half",
             ["Detect:Cameras:0:Zones:0:Points:0:0"] = "0", ["Detect:Cameras:0:Zones:0:Points:0:1"] = "0",
             ["Detect:Cameras:0:Zones:0:Points:1:0"] = "0.5", ["Detect:Cameras:0:Zones:0:Points:1:1"] = "0",

@@ -67,6 +67,7 @@ public sealed class CameraRuntime : IDisposable
     public void Process(CapturedFrame frame, IObjectDetector detector, EventDispatcher dispatcher)
     {
         var now = DateTimeOffset.UtcNow;
+        _events.Clear();
         // Schedule from the previous due time, not from now, so the cap is met on average despite jitter.
         _nextDue = _nextDue == DateTimeOffset.MinValue || now - _nextDue > _minInterval ? now + _minInterval : _nextDue + _minInterval;
         Mat image = frame.Image;
@@ -91,7 +92,6 @@ public sealed class CameraRuntime : IDisposable
             if (_keepClass != null && (d.ClassIndex >= _keepClass.Length || !_keepClass[d.ClassIndex])) continue;
             (d.Score >= _confidence ? confident : weak).Add(d);
         }
-        _events.Clear();
         _tracker.Update(confident, weak, w, h, now, _events);
         TrackedObjects = _tracker.ActiveCount;
 

@@ -52,6 +52,7 @@ public sealed class DetectionLoop(
         int start = 0;
         var all = cameras.All;
         var ended = new bool[all.Count];
+        var failures = new long[all.Count];
         while (!ct.IsCancellationRequested)
         {
             bool worked = false;
@@ -65,12 +66,14 @@ public sealed class DetectionLoop(
                 try
                 {
                     camera.Process(frame, detector, dispatcher);
+                    failures[i] = 0;
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     // One bad frame (or a detector hiccup) must not take the service down; systemd's watchdog
-                    // catches the case where this repeats forever and no frame gets through.
-                    logger.LogError(e, "Camera {CameraId}: processing a frame failed", camera.Id);
+                    // catches the case where this repeats forever. Repeats are logged every 100th time, not per frame.
+                    if (failures[i]++ % 100 == 0)
+                        logger.LogError(e, "Camera {CameraId}: processing a frame failed ({Failures} in a row)", camera.Id, failures[i]);
                 }
                 activity.FrameHandled();
                 worked = true;

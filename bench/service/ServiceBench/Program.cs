@@ -46,6 +46,11 @@ if (mode == "speed")
         $"letterbox+decode+NMS {insideOverheadMs:0.0} ms | outside forward {outside * 100:0.0}% | capture->result p50 {p50 * 1000:0} ms p95 {p95 * 1000:0} ms");
     Console.WriteLine(line);
     File.AppendAllText(Path.Combine(outDir, "speed.txt"), line + "\n");
+    var (single, batched) = BatchOfTwo(detector, video, 12);
+    string batch = string.Create(CultureInfo.InvariantCulture,
+        $"batching | two cameras' frames: 2 x batch-1 {single:0.0} ms, 1 x batch-2 {batched:0.0} ms, ratio {batched / single:0.00}");
+    Console.WriteLine(batch);
+    File.AppendAllText(Path.Combine(outDir, "speed.txt"), batch + "\n");
 }
 else if (mode == "soak")
 {
@@ -155,6 +160,34 @@ static (double CallMs, double ForwardMs, double OverheadMs) DetectorSplit(Detect
     }
     static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
     return (Median(call), Median(forward), Math.Max(0, Median(diff)));
+}
+
+// Would batching the frames of two cameras into one forward pass beat two single passes? Interleaved, medians.
+static (double TwoSingleMs, double OneBatchMs) BatchOfTwo(Detector detector, string video, int rounds)
+{
+    using var capture = new VideoCapture(video);
+    using var a = new Mat();
+    using var b = new Mat();
+    capture.Read(a);
+    for (int i = 0; i < 10; i++) capture.Read(b);
+    var single = new List<double>();
+    var batched = new List<double>();
+    for (int i = 0; i < rounds + 2; i++)
+    {
+        var sw = Stopwatch.StartNew();
+        detector.Detect(a);
+        detector.Detect(b);
+        double s = sw.Elapsed.TotalMilliseconds;
+        sw.Restart();
+        detector.Detect([a, b]);
+        double t = sw.Elapsed.TotalMilliseconds;
+        if (i < 2) continue;
+        single.Add(s);
+        batched.Add(t);
+    }
+    single.Sort();
+    batched.Sort();
+    return (single[single.Count / 2], batched[batched.Count / 2]);
 }
 
 static Detector LoadDetector(string weights)
