@@ -101,4 +101,13 @@ public class FrameFlowTests
         Assert.Equal(buffer, frame.Data);
         Assert.Equal((Support.TestVideos.Width, Support.TestVideos.Height), (frame.Width, frame.Height));
     }
+
+    [Fact]
+    public void Missing_v4l2_device_is_a_retryable_error_naming_the_device()
+    {
+        using var source = new V4l2Source(63, "/dev/video63");
+        var e = Assert.Throws<FrameSourceException>(() => source.Open(default));
+        Assert.False(e.Permanent); // a USB camera may be plugged in later: keep retrying with backoff
+        Assert.Contains("/dev/video63", e.Message);
+    }
 }
