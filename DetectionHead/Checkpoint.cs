@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ParNetDetect.Backbone;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ParNetDetect.DetectionHead;
@@ -47,28 +48,68 @@ public sealed class Checkpoint
     public CheckpointInfo Info { get; set; }
     public Dictionary<string, byte[]> Sections { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Stores a module's parameters and buffers (TorchSharp's state format) as a section.</summary>
-    public void PutModule(string section, nn.Module module)
+    /// <summary>
+    /// Stores a module's parameters and buffers as a section: count, then (key, tensor) pairs in TorchSharp's tensor
+    /// format. <paramref name="half"/> stores floating-point tensors as float16 (half the size; the bundled demo
+    /// model), converted back on load.
+    /// </summary>
+    public void PutModule(string section, nn.Module module, bool half = false)
     {
         using var ms = new MemoryStream();
-        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true)) module.save(w);
+        using (var w = new BinaryWriter(ms, Encoding.UTF8, leaveOpen: true))
+        {
+            var state = module.state_dict();
+            w.Write(state.Count);
+            foreach (var (key, value) in state)
+            {
+                w.Write(key);
+                using var cpu = value.detach().cpu();
+                using var stored = half && cpu.is_floating_point() ? cpu.to(ScalarType.Float16) : cpu.alias();
+                stored.Save(w);
+            }
+        }
         Sections[section] = ms.ToArray();
     }
 
-    /// <summary>Loads a section into a module of the same architecture; a mismatch names the checkpoint and the cause.</summary>
+    /// <summary>
+    /// Loads a section into a module of the same architecture. A missing, extra or mis-shaped tensor is an
+    /// <see cref="InvalidDataException"/> naming the checkpoint, the key and the model it was expected to fit.
+    /// </summary>
     public void GetModule(string section, nn.Module module, string source)
     {
         if (!Sections.TryGetValue(section, out var bytes))
             throw new InvalidDataException($"checkpoint {source} has no '{section}' section.");
+        string Fit() => $"checkpoint {source}: its '{section}' weights do not fit a {Info.Model} with {Info.ClassNames.Count} classes";
+        var target = module.state_dict();
+        var loaded = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         try
         {
             using var r = new BinaryReader(new MemoryStream(bytes));
-            module.load(r, strict: true);
+            int count = r.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                string key = r.ReadString();
+                loaded[key] = TensorExtensionMethods.Load(r);
+            }
+            foreach (var (key, t) in target)
+            {
+                if (!loaded.TryGetValue(key, out var v))
+                    throw new InvalidDataException($"{Fit()}: '{key}' is missing.");
+                if (!v.shape.SequenceEqual(t.shape))
+                    throw new InvalidDataException($"{Fit()}: '{key}' is [{string.Join(", ", v.shape)}], the model's [{string.Join(", ", t.shape)}].");
+            }
+            if (loaded.Keys.FirstOrDefault(k => !target.ContainsKey(k)) is { } extra)
+                throw new InvalidDataException($"{Fit()}: the model has no '{extra}'.");
+            using var _ = no_grad();
+            foreach (var (key, t) in target) t.copy_(loaded[key]);
         }
-        catch (Exception e) when (e is ArgumentException or EndOfStreamException or InvalidOperationException)
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or NotImplementedException)
         {
-            throw new InvalidDataException(
-                $"checkpoint {source}: its '{section}' weights do not fit a {Info.Model} with {Info.ClassNames.Count} classes ({e.Message}).", e);
+            throw new InvalidDataException($"checkpoint {source}: its '{section}' section is corrupt ({e.Message}).", e);
+        }
+        finally
+        {
+            foreach (var t in loaded.Values) t.Dispose();
         }
     }
 

@@ -9,14 +9,14 @@ public sealed class DetectorTests : TorchTest, IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    string SaveUntrained(int imageSize = 64)
+    string SaveUntrained(int imageSize = 64, bool half = false)
     {
         using var model = YoloDetector.Create("parnet-n-yolo", 2);
         var checkpoint = new Checkpoint(new CheckpointInfo
         {
             Model = "parnet-n-yolo", ClassNames = ["circle", "square"], CategoryIds = [1, 2], ImageSize = imageSize,
         });
-        checkpoint.PutModule(Checkpoint.ModelSection, model);
+        checkpoint.PutModule(Checkpoint.ModelSection, model, half);
         string path = Path.Combine(_dir, "m.ckpt");
         checkpoint.Save(path);
         return path;
@@ -83,6 +83,19 @@ public sealed class DetectorTests : TorchTest, IDisposable
         checkpoint.Save(path);
         var e = Assert.Throws<InvalidDataException>(() => Detector.Load(path));
         Assert.Contains("do not fit a parnet-t-yolo", e.Message);
+        Assert.Contains("backbone.", e.Message);   // names the first tensor that does not fit
+    }
+
+    [Fact]
+    public void HalfPrecisionWeightsLoadBackAsFloat()
+    {
+        using var full = Detector.Load(SaveUntrained());
+        var fullSize = new FileInfo(Path.Combine(_dir, "m.ckpt")).Length;
+        using var half = Detector.Load(SaveUntrained(half: true));
+        Assert.InRange(new FileInfo(Path.Combine(_dir, "m.ckpt")).Length, fullSize / 2 - 100_000, fullSize / 2 + 100_000);
+        using var image = new Mat(64, 64, MatType.CV_8UC3, new Scalar(90, 20, 200));
+        var low = DetectOptions.Default with { ConfidenceThreshold = 0, MaxDetections = 1 };
+        Assert.Equal(full.Detect(image, low)[0].Score, half.Detect(image, low)[0].Score, 2);
     }
 
     [Fact]
