@@ -22,27 +22,32 @@ apt_install() {
 }
 
 # A package is needed when the file it provides is missing (names differ across releases, e.g. libgtk-3-0t64).
-missing=()
 have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
-pick() { # first candidate package name that apt knows
+pick() { # the first candidate package name that apt knows
   for p in "$@"; do apt-cache show "$p" >/dev/null 2>&1 && { echo "$p"; return; }; done; echo "$1"; }
-have_lib 'libgtk-3.so.0' || missing+=(gtk)          # OpenCvSharp's native library links GTK 3
-command -v ffmpeg >/dev/null || missing+=(ffmpeg)   # network cameras are read through an ffmpeg process
-have_font() { ls /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf >/dev/null 2>&1; }
-have_font || missing+=(fonts-dejavu-core)           # text in the evaluator's and trainer's PNG plots
+required=() optional=()
+have_lib 'libgtk-3.so.0' || required+=(gtk)           # OpenCvSharp's native library links GTK 3
+command -v ffmpeg >/dev/null || required+=(ffmpeg)   # network cameras are read through an ffmpeg process
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || required+=(fonts-dejavu-core)  # text in PNG plots
 if [ "$mode" = test ]; then
-  [ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)  # a real MQTT broker for the service's tests
+  # Tests that need these skip with the reason where a distribution lacks them (Ubuntu ships Chromium as a snap).
+  [ -x /usr/sbin/mosquitto ] || optional+=(mosquitto)  # a real MQTT broker for the service's tests
+  [ -x /usr/bin/chromium ] || optional+=(chromium)      # the live page, checked headless through Playwright
+  command -v npm >/dev/null || optional+=(npm)
 fi
-if [ ${#missing[@]} -gt 0 ]; then
-  command -v apt-get >/dev/null && { as_root apt-get update -qq; apt_updated=1; }
+if [ ${#required[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ]; then
   pkgs=()
-  for m in "${missing[@]}"; do
-    case $m in
-      gtk) pkgs+=("$(pick libgtk-3-0t64 libgtk-3-0)") ;;
-      *) pkgs+=("$m") ;;
-    esac
+  for m in "${required[@]}"; do
+    case $m in gtk) pkgs+=("$(pick libgtk-3-0t64 libgtk-3-0)") ;; *) pkgs+=("$m") ;; esac
   done
-  apt_install "${pkgs[@]}"
+  [ ${#pkgs[@]} -eq 0 ] || apt_install "${pkgs[@]}"
+  for m in "${optional[@]}"; do apt_install "$m" || echo "setup: could not install $m; tests needing it will skip." >&2; done
+fi
+
+# playwright-core drives the system's Chromium; it is pinned in the lock file and downloads no browser.
+live_page=Tests/Service.Tests/LivePage
+if [ "$mode" = test ] && [ ! -d "$live_page/node_modules/playwright-core" ] && command -v npm >/dev/null; then
+  npm ci --prefix "$live_page" --no-audit --no-fund --loglevel=error || echo "setup: npm ci failed; the live-page test will skip." >&2
 fi
 
 if ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
