@@ -15,7 +15,7 @@ public sealed class WatchdogHeartbeat(
     ILogger<WatchdogHeartbeat> logger) : BackgroundService
 {
     public long HeartbeatsSent { get; private set; }
-    bool _wasFlowing = true;
+    bool _wasFlowing; // false at start: no "stalled" warning before the first frame ever arrived
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
