@@ -101,6 +101,18 @@ public class BadInputTests
     }
 
     [Fact]
+    public void A_token_larger_than_the_read_buffer_is_read_whole()
+    {
+        using var dir = new TempDir();
+        string imagesDir = WriteImages(dir, "a.jpg");
+        string json = dir.File("instances.json");
+        string huge = new string('x', 3 << 20); // 3 MB string: the 1 MB buffer has to grow
+        File.WriteAllText(json, $$"""{"info": {"description": "{{huge}}"}, "images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}], "annotations": [], "categories": [{"id": 1, "name": "{{huge[..1000]}}"}]}""");
+        var ds = CocoDatasetReader.Read(json, imagesDir);
+        Assert.Equal(1000, ds.ClassNames[0].Length);
+    }
+
+    [Fact]
     public void Yolo_bad_label_lines_are_skipped_with_file_and_line()
     {
         using var dir = new TempDir();

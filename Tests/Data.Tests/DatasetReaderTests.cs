@@ -20,9 +20,9 @@ public class DatasetReaderTests
     [Fact]
     public void Yolo_and_coco_layouts_agree()
     {
-        var coco = DetectionDatasets.Open(TestPaths.Coco8);
-        var yolo = DetectionDatasets.Open(TestPaths.Coco8Yaml, "train");
-        Assert.Equal("yolo", yolo.Format);
+        var coco = DetectionDatasets.Open(TestPaths.Coco8Json);
+        var yolo = DetectionDatasets.Open(TestPaths.Coco8, "train"); // the folder holds data.yaml
+        Assert.Equal(("coco", "yolo"), (coco.Format, yolo.Format));
         Assert.Equal(coco.Count, yolo.Count);
         var cocoById = Enumerable.Range(0, coco.Count).Select(i => coco[i]).ToDictionary(r => r.Id);
         for (int i = 0; i < yolo.Count; i++)
@@ -39,6 +39,22 @@ public class DatasetReaderTests
             }
         }
         Assert.Equal(1, yolo.Issues.Count(DatasetIssues.MissingLabelFile));
+    }
+
+    [Fact]
+    public void Coco_root_folder_is_found_by_split()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.File("annotations"));
+        File.Copy(TestPaths.Coco8Json, dir.File("annotations/instances_val2017.json"));
+        Directory.CreateDirectory(dir.File("images"));
+        Directory.CreateDirectory(dir.File("images/val2017"));
+        foreach (string f in Directory.GetFiles(Path.Combine(TestPaths.Coco8, "images", "train2017")))
+            File.Copy(f, Path.Combine(dir.File("images/val2017"), Path.GetFileName(f)));
+        var ds = DetectionDatasets.Open(dir.Path, "val");
+        Assert.Equal(("coco", 8), (ds.Format, ds.Count));
+        Assert.StartsWith(dir.File("images/val2017"), ds[0].FilePath);
+        Assert.Throws<ArgumentException>(() => DetectionDatasets.Open(dir.Path, "train"));
     }
 
     [Fact]
