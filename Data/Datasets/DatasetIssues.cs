@@ -63,8 +63,6 @@ public sealed class DatasetIssues
 
     public int Total { get { lock (_gate) return _counts.Values.Sum(); } }
 
-    public IReadOnlyDictionary<string, int> Counts { get { lock (_gate) return new Dictionary<string, int>(_counts); } }
-
     /// <summary>One line per kind: count, description and examples; "no problems found" when empty.</summary>
     public string Summary()
     {

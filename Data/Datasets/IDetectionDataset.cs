@@ -33,7 +33,6 @@ public sealed class DetectionDataset(string source, string format, CategoryMap c
     public int Count => images.Count;
     public ImageRecord this[int index] => images[index];
     public DatasetIssues Issues { get; } = issues;
-    public IReadOnlyList<ImageRecord> Images => images;
 
     public override string ToString() =>
         $"{Format} dataset {Source}: {Count} images, {Categories.Count} classes";

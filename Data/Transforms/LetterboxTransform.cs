@@ -17,6 +17,7 @@ public sealed class LetterboxTransform : IDisposable
     public const byte PadValue = 114;
     readonly Mat _canvas;
     readonly ChwTensorWriter _writer = new();
+    readonly Mat _converted = new();
     LetterboxInfo? _lastLayout;
 
     public LetterboxTransform(int size)
@@ -28,7 +29,7 @@ public sealed class LetterboxTransform : IDisposable
 
     public int Size { get; }
 
-    /// <summary>Letterboxes <paramref name="bgr"/> into <paramref name="canvas"/> (created or reused, Size x Size 8UC3).</summary>
+    /// <summary>Letterboxes <paramref name="bgr"/> (8-bit BGR; grey and BGRA are converted) into <paramref name="canvas"/> (created or reused, Size x Size 8UC3).</summary>
     public LetterboxInfo Apply(Mat bgr, Mat canvas)
     {
         var info = LetterboxInfo.Compute(bgr.Cols, bgr.Rows, Size);
@@ -67,16 +68,32 @@ public sealed class LetterboxTransform : IDisposable
                 $"got {t.dtype} ({string.Join(",", t.shape)}) on {t.device}.");
     }
 
-    static void ResizeInto(Mat bgr, Mat canvas, LetterboxInfo info)
+    void ResizeInto(Mat image, Mat canvas, LetterboxInfo info)
     {
+        var bgr = AsBgr(image);
         (int w, int h) = info.Resized;
         using var roi = new Mat(canvas, new Rect((int)info.PadX, (int)info.PadY, w, h));
         if (bgr.Cols == w && bgr.Rows == h) bgr.CopyTo(roi);
         else Cv2.Resize(bgr, roi, new OpenCvSharp.Size(w, h), 0, 0, InterpolationFlags.Linear);
     }
 
+    /// <summary>Grey and BGRA frames (some cameras, PNGs with alpha) are converted; other depths are refused.</summary>
+    Mat AsBgr(Mat image)
+    {
+        if (image.Depth() != MatType.CV_8U)
+            throw new ArgumentException($"expected an 8-bit image, got {image.Type()}.");
+        switch (image.Channels())
+        {
+            case 3: return image;
+            case 1: Cv2.CvtColor(image, _converted, ColorConversionCodes.GRAY2BGR); return _converted;
+            case 4: Cv2.CvtColor(image, _converted, ColorConversionCodes.BGRA2BGR); return _converted;
+            default: throw new ArgumentException($"expected a grey, BGR or BGRA image, got {image.Channels()} channels.");
+        }
+    }
+
     public void Dispose()
     {
+        _converted.Dispose();
         _canvas.Dispose();
         _writer.Dispose();
     }

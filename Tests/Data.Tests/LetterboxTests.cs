@@ -33,4 +33,22 @@ public class LetterboxTests
         Assert.Equal(10 / 255f, tensor[0, 2, 32, 32].item<float>(), 1e-6f);
         Assert.Equal(114 / 255f, tensor[0, 1, 2, 32].item<float>(), 1e-6f); // top padding
     }
+
+    [Fact]
+    public void Grey_and_bgra_frames_are_converted_and_float_images_refused()
+    {
+        TorchRuntime.Initialize();
+        using var letterbox = new LetterboxTransform(32);
+        using var tensor = torch.zeros(3, 32, 32);
+        using var grey = new Mat(32, 32, MatType.CV_8UC1, Scalar.All(51));
+        letterbox.ToTensor(grey, tensor);
+        Assert.Equal(0.2f, tensor[1, 16, 16].item<float>(), 1e-6f);
+        using var bgra = new Mat(32, 32, MatType.CV_8UC4, new Scalar(0, 0, 255, 7));
+        letterbox.ToTensor(bgra, tensor);
+        Assert.Equal(1f, tensor[0, 16, 16].item<float>(), 1e-6f);
+        using var floats = new Mat(32, 32, MatType.CV_32FC3);
+        Assert.Throws<ArgumentException>(() => letterbox.ToTensor(floats, tensor));
+        using var wrongShape = torch.zeros(3, 16, 16);
+        Assert.Throws<ArgumentException>(() => letterbox.ToTensor(grey, wrongShape));
+    }
 }
