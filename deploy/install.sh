@@ -6,13 +6,19 @@
 #   /var/log/parnet-detect        optional rolling log file
 #   parnet-detect.service         runs as the system user parnet-detect (groups: video)
 # Usage: sudo deploy/install.sh [--no-build] [--start]
-#   --no-build  install an existing publish folder ($PUBLISH_DIR, default ./publish) instead of building one
+#   --no-build  install an existing publish folder ($PUBLISH_DIR, default the Cli project's PublishDir)
 #   --start     enable and start the service right away
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 prefix=/opt/parnet-detect
-publish="${PUBLISH_DIR:-$repo/publish}"
+# `dotnet publish -o` would also redirect every referenced project; the project's own PublishDir is used instead.
+publish_dir() {
+  local dir
+  dir="$(dotnet msbuild "$repo/Cli/Cli.csproj" -getProperty:PublishDir -p:Configuration=Release | tail -n 1)"
+  dir="${dir//\\//}"
+  [[ $dir = /* ]] && echo "$dir" || echo "$repo/Cli/$dir"
+}
 build=1 start=0
 for arg in "$@"; do
   case "$arg" in
@@ -28,9 +34,11 @@ command -v systemctl >/dev/null || { echo "install.sh: systemd is required." >&2
 command -v ffmpeg >/dev/null || echo "install.sh: note: ffmpeg is not installed; RTSP/HTTP cameras need it (apt-get install ffmpeg)." >&2
 
 if [[ $build -eq 1 ]]; then
-  echo "Publishing detect (Release) to $publish ..."
-  dotnet publish "$repo/Cli/Cli.csproj" -c Release -o "$publish" --nologo
+  echo "Publishing detect (Release) ..."
+  dotnet publish "$repo/Cli/Cli.csproj" -c Release --nologo
 fi
+publish="${PUBLISH_DIR:-$(publish_dir)}"
+publish="${publish%/}"
 [[ -x "$publish/detect" ]] || { echo "install.sh: $publish/detect not found; build first or drop --no-build." >&2; exit 1; }
 
 if ! id parnet-detect >/dev/null 2>&1; then
