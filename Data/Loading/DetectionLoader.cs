@@ -184,15 +184,15 @@ public sealed class DetectionLoader
         void Work()
         {
             var options = _loader._options;
-            using var composer = new SampleComposer(_loader._dataset, options.ImageSize, options.Augmentation, _loader.Issues);
-            using var writer = new ChwTensorWriter();
-            using var sample = new Mat();
-            var boxes = new List<TargetBox>();
-            foreach (int index in _jobs.GetConsumingEnumerable())
+            try
             {
-                if (_abandoned) continue;
-                try
+                using var composer = new SampleComposer(_loader._dataset, options.ImageSize, options.Augmentation, _loader.Issues);
+                using var writer = new ChwTensorWriter();
+                using var sample = new Mat();
+                var boxes = new List<TargetBox>();
+                foreach (int index in _jobs.GetConsumingEnumerable())
                 {
+                    if (_abandoned) continue;
                     var batch = _loader.BuildBatch(this, index, composer, writer, sample, boxes);
                     lock (_gate)
                     {
@@ -201,13 +201,14 @@ public sealed class DetectionLoader
                         Monitor.PulseAll(_gate);
                     }
                 }
-                catch (Exception e)
+            }
+            catch (Exception e)
+            {
+                // The consumer rethrows it from Take; the other workers stop with the epoch.
+                lock (_gate)
                 {
-                    lock (_gate)
-                    {
-                        _failure ??= e;
-                        Monitor.PulseAll(_gate);
-                    }
+                    _failure ??= e;
+                    Monitor.PulseAll(_gate);
                 }
             }
         }

@@ -89,6 +89,18 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
+    public void A_dataset_of_unreadable_images_fails_with_a_clear_error_instead_of_hanging()
+    {
+        using var dir = new TempDir();
+        var records = Enumerable.Range(0, 8).Select(i => new ImageRecord(i, dir.File($"gone{i}.jpg"), 64, 64, [])).ToList();
+        var ds = new DetectionDataset("gone", "coco", data.Train.Categories, records, new DatasetIssues());
+        var loader = new DetectionLoader(ds, Training());
+        var e = Assert.Throws<InvalidOperationException>(() => loader.Epoch().First().Dispose());
+        Assert.Contains("could not be decoded", e.Message);
+        Assert.Contains("gone", e.Message);
+    }
+
+    [Fact]
     public void Abandoning_an_epoch_stops_the_workers()
     {
         var loader = new DetectionLoader(data.Train, Training() with { PrefetchBatches = 1 });
