@@ -4,7 +4,7 @@ namespace ParNetDetect.Service.Metrics;
 public sealed class Histogram
 {
     public static readonly double[] LatencyBuckets =
-        [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2.5, 5];
+        [0.005, 0.01, 0.02, 0.03, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2.5, 5];
 
     readonly double[] _bounds;
     readonly long[] _counts;
