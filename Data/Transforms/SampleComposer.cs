@@ -121,10 +121,10 @@ public sealed class SampleComposer : IDisposable
             int y1b = tile is 0 or 1 ? h - (y2a - y1a) : 0;
             if (x2a <= x1a || y2a <= y1a) continue;
             using (var roi = new Mat(_mosaic, new Rect(x1a, y1a, x2a - x1a, y2a - y1a)))
-                Cv2.WarpAffine(image, roi, PixelMatrix(r, -x1b, -y1b), roi.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
-            float sx = (float)w / image.Cols, sy = (float)h / image.Rows;
+            using (var m = PixelMatrix(r, -x1b, -y1b))
+                Cv2.WarpAffine(image, roi, m, roi.Size(), InterpolationFlags.Linear, BorderTypes.Replicate);
             int dx = x1a - x1b, dy = y1a - y1b;
-            AddTargets(record, image, _candidates, (x, y) => (x * sx + dx, y * sy + dy));
+            AddTargets(record, image, _candidates, (x, y) => (x * r + dx, y * r + dy));
         }
         // Clip to the canvas; what is left is filtered after the affine step.
         for (int i = 0; i < _candidates.Count; i++)
