@@ -10,13 +10,13 @@ public sealed class DataCommand : IVerb
     public string Summary => "check a dataset (images, boxes per class, problems) or preview augmented samples";
     public string Usage =>
         """
-        usage: detect data check   --data D [--split train] [--images-dir DIR] [--no-decode]
+        usage: detect data check   --data D [--split train] [--images-dir DIR] [--no-decode] [--strict]
                detect data preview --data D --out FILE.jpg [--split train] [--count 16] [--size 320]
                                    [--no-mosaic] [--no-augment] [--seed 0] [--force]
 
         D is a COCO instances .json, a COCO root (annotations/instances_<split>*.json), a YOLO data.yaml or its
         folder, or a folder made by `detect synth`. `check` decodes every image to find corrupt files unless
-        --no-decode. `preview` draws a grid of training samples as the loader makes them, boxes and class names on.
+        --no-decode; it exits 1 on any problem with --strict, else 0. `preview` draws a grid of training samples as the loader makes them, boxes and class names on.
         """;
 
     public int Run(CommandLine args)
@@ -32,10 +32,11 @@ public sealed class DataCommand : IVerb
             {
                 case "check":
                     bool decode = !args.Flag("no-decode");
+                    bool strict = args.Flag("strict");
                     args.EnsureAllUsed(maxPositionals: 1);
                     var report = DatasetReport.Create(DetectionDatasets.Open(data, split, imagesDir), decode);
                     Console.WriteLine(report);
-                    return 0;
+                    return strict && report.Issues.Total > 0 ? 1 : 0;
                 case "preview":
                     return Preview(args, DetectionDatasets.Open(data, split, imagesDir));
                 default:
