@@ -26,7 +26,7 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
     readonly ClassifierHead? head;
 
     /// <summary>Blocks per stream (the official num_blocks 5/6/6 minus the downsampling block that feeds each).</summary>
-    public static readonly int[] StreamDepths = [4, 5, 5];
+    public static IReadOnlyList<int> StreamDepths { get; } = [4, 5, 5];
 
     ParNet(ParNetVariant variant, ParNetOptions options) : base("ParNet")
     {

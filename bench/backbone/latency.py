@@ -3,7 +3,7 @@
 
     /usr/bin/python3 bench/backbone/latency.py <models,> <sizes,> <layouts: cl,nchw> <iters> <out.json>
 
-2 threads (Debian's python3-torch defaults to 1), inference_mode, eval; median of `iters` after one warm-up.
+2 threads (Debian's python3-torch defaults to 1), inference_mode, eval; median and min of `iters` after a warm-up.
 """
 import json
 import os
@@ -17,14 +17,16 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import parnet_reference as ref  # noqa: E402
 
 
-def median_ms(run, iters):
+def time_ms(run, iters):
+    """(median, min) of iters runs after a warm-up."""
     run()
     times = []
     for _ in range(iters):
         start = time.perf_counter()
         run()
         times.append((time.perf_counter() - start) * 1000)
-    return sorted(times)[iters // 2]
+    times.sort()
+    return times[iters // 2], times[0]
 
 
 def conv_macs(model, size):
@@ -50,8 +52,8 @@ def main():
     with torch.inference_mode():
         x = torch.randn(1, 256, 160, 160)
         w = torch.randn(256, 256, 3, 3) * 0.01
-        rows.append({"model": "conv3x3-256x160x160", "macs": 256 * 256 * 9 * 160 * 160,
-                     "ms": median_ms(lambda: F.conv2d(x, w, padding=1), iters)})
+        ms, least = time_ms(lambda: F.conv2d(x, w, padding=1), iters)
+        rows.append({"model": "conv3x3-256x160x160", "macs": 256 * 256 * 9 * 160 * 160, "ms": ms, "min_ms": least})
         for name in models:
             for layout in layouts:
                 model = ref.ParNet(ref.VARIANTS[name], num_classes=0).eval()
@@ -60,9 +62,9 @@ def main():
                         model.fuse()
                     for size in sizes:
                         x = torch.randn(1, 3, size, size)
-                        ms = median_ms(lambda: model.forward_features(x, channels_last=layout == "cl"), iters)
+                        ms, least = time_ms(lambda: model.forward_features(x, channels_last=layout == "cl"), iters)
                         rows.append({"model": name, "size": size, "fused": fused, "layout": layout, "ms": ms,
-                                     "macs": conv_macs(model, size)})
+                                     "min_ms": least, "macs": conv_macs(model, size)})
     malloc = "MALLOC_MMAP_THRESHOLD_" in os.environ
     with open(out, "w") as f:
         json.dump({"runtime": "pytorch " + torch.__version__, "malloc_tuning": malloc, "threads": torch.get_num_threads(),

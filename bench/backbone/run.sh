@@ -4,8 +4,8 @@
 #   bench/backbone/run.sh [rounds=2] [models=parnet-n,parnet-t,parnet-s] [sizes=320,640]
 #
 # Each round runs, for malloc tuning on and off, the C# tool and the PyTorch script on the same models, sizes,
-# fused and unfused, batch 1 (median of ITERS=5 forwards after a warm-up); the summary takes the best round per
-# cell, which filters out other work on a shared machine. Layouts: CS_LAYOUTS (default cl = channels-last, the
+# fused and unfused, batch 1 (ITERS=5 forwards after a warm-up); the summary takes the fastest forward per cell
+# over all rounds, which filters out other work on a shared machine (interference only adds time). Layouts: CS_LAYOUTS (default cl = channels-last, the
 # model's default) and PY_LAYOUTS (default nchw,cl: PyTorch's best counts). Numerics: parnet-s at 333x333 (odd
 # on purpose), C# weights loaded into PyTorch. Results in runs/bench/backbone/ (summary.md).
 set -euo pipefail

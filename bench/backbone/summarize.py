@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Markdown tables from bench/backbone/run.sh's JSON files: best round per cell, ratios C#/PyTorch, fused speedups,
-GFLOP/s against the 3x3-conv yardstick timed in the same process."""
+"""Markdown tables from bench/backbone/run.sh's JSON files: per cell the fastest single forward over all rounds
+(`min_ms`; on a shared machine interference only ever adds time), ratios C#/PyTorch, fused speedups, GFLOP/s against
+the 3x3-conv yardstick timed in the same process."""
 import glob
 import json
 import os
@@ -13,6 +14,7 @@ def load(folder):
         runtime, malloc, _ = os.path.basename(path)[:-5].split("-")
         data = json.load(open(path))
         for row in data["rows"]:
+            row["ms"] = row["min_ms"]
             if row["model"].startswith("conv3x3"):
                 key = (runtime, malloc)
                 conv[key] = min(conv.get(key, 1e18), row["ms"])
@@ -38,7 +40,7 @@ def main():
     folder = sys.argv[1]
     best, conv = load(folder)
     cells = sorted({k[2:4] for k in best}, key=lambda c: (c[0], c[1]))
-    print("All times: ms, batch 1, best of the rounds; ratio = C# / PyTorch (<= 1: C# as fast or faster).\n")
+    print("All times: ms, batch 1, fastest forward of all rounds; ratio = C# / PyTorch (<= 1: C# as fast or faster).\n")
     for malloc in ("on", "off"):
         print(f"### malloc tuning {malloc}\n")
         print("| model | size | C# unfused | C# fused | PyTorch unfused | PyTorch fused | ratio unfused | ratio fused "

@@ -6,8 +6,8 @@ using ParNetDetect.Platform;
 using static TorchSharp.torch;
 
 // backbone-bench latency <models,> <sizes,> <layouts: cl,nchw> <iters> <out.json>
-//   For each model, layout, fused/unfused and size: batch-1 ForwardFeatures latency (median of iters after a
-//   warm-up), plus a large 3x3 conv as the GFLOP/s yardstick. Same protocol as bench/backbone/latency.py.
+//   For each model, layout, fused/unfused and size: batch-1 ForwardFeatures latency (median and min of iters after
+//   a warm-up), plus a large 3x3 conv as the GFLOP/s yardstick. Same protocol as bench/backbone/latency.py.
 // backbone-bench numerics <model> <size> <dir>
 //   Random weights (BN statistics too), official key names, saved as a PyTorch .pt with the input and this
 //   model's outputs (unfused and fused) for bench/backbone/numerics.py to check in PyTorch.
@@ -26,9 +26,10 @@ static int Usage()
     return 2;
 }
 
-static double MedianMs(Action run, int iters)
+// (median, min) of iters runs after a warm-up (allocator, oneDNN primitive caches).
+static (double Median, double Min) TimeMs(Action run, int iters)
 {
-    run(); // warm-up: allocator and oneDNN primitive caches
+    run();
     var times = new double[iters];
     for (int i = 0; i < iters; i++)
     {
@@ -37,7 +38,7 @@ static double MedianMs(Action run, int iters)
         times[i] = sw.Elapsed.TotalMilliseconds;
     }
     Array.Sort(times);
-    return times[iters / 2];
+    return (times[iters / 2], times[0]);
 }
 
 static int Latency(string[] models, int[] sizes, string[] layouts, int iters, string outPath)
@@ -47,8 +48,8 @@ static int Latency(string[] models, int[] sizes, string[] layouts, int iters, st
     {
         using var x = randn(1, 256, 160, 160);
         using var w = randn(256, 256, 3, 3) * 0.01;
-        double ms = MedianMs(() => { using var y = nn.functional.conv2d(x, w, padding: [1, 1]); }, iters);
-        rows.Add(new() { ["model"] = "conv3x3-256x160x160", ["macs"] = 256L * 256 * 9 * 160 * 160, ["ms"] = ms });
+        var (ms, min) = TimeMs(() => { using var y = nn.functional.conv2d(x, w, padding: [1, 1]); }, iters);
+        rows.Add(new() { ["model"] = "conv3x3-256x160x160", ["macs"] = 256L * 256 * 9 * 160 * 160, ["ms"] = ms, ["min_ms"] = min });
     }
     foreach (var name in models)
     foreach (var layout in layouts)
@@ -61,14 +62,14 @@ static int Latency(string[] models, int[] sizes, string[] layouts, int iters, st
             foreach (int size in sizes)
             {
                 using var x = randn(1, 3, size, size);
-                double ms = MedianMs(() =>
+                var (ms, min) = TimeMs(() =>
                 {
                     using var scope = NewDisposeScope();
                     model.ForwardFeatures(x);
                 }, iters);
                 rows.Add(new()
                 {
-                    ["model"] = name, ["size"] = size, ["fused"] = fused, ["layout"] = layout, ["ms"] = ms,
+                    ["model"] = name, ["size"] = size, ["fused"] = fused, ["layout"] = layout, ["ms"] = ms, ["min_ms"] = min,
                     ["macs"] = model.Macs(size, size, includeClassifier: false),
                 });
             }
