@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 //   params  [--model M] [--classes 80]                     parameters per part, unfused and fused
 //   step    [--model M] [--img 320] [--batch 16] [--steps 10] [--warmup 3] [--classes 80] [--threads 0]
 //   latency [--model M] [--img 320] [--runs 20] [--classes 80]   fused, eval, batch 1
+//   strip   --in best.ckpt --out models/NAME.ckpt [--note "command"]   inference weights only, float16
 var opts = ParseOptions(args.Skip(1));
 string model = opts.GetValueOrDefault("model", "parnet-n-yolo");
 int classes = int.Parse(opts.GetValueOrDefault("classes", "80"), CultureInfo.InvariantCulture);
@@ -19,6 +20,7 @@ switch (args.FirstOrDefault())
     case "params": Params(); break;
     case "step": Step(); break;
     case "latency": Latency(); break;
+    case "strip": Strip(); break;
     default: Console.Error.WriteLine("usage: DetectorBench params|step|latency [--model M] ..."); return 2;
 }
 return 0;
@@ -92,6 +94,20 @@ void Latency()
     times.Sort();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"latency {model} fused img {img} batch 1 (forward + decode + NMS): median {times[runs / 2]:F1} ms, min {times[0]:F1} ms ({runs} runs)"));
+}
+
+// A checkpoint reduced to what predicting needs, weights in float16: the bundled demo model.
+void Strip()
+{
+    string input = opts["in"], output = opts["out"];
+    var source = Checkpoint.Load(input);
+    using var m = Detector.Build(source, input);
+    var notes = new Dictionary<string, string>(source.Info.Notes);
+    if (opts.TryGetValue("note", out var note)) notes["made by"] = note;
+    var stripped = new Checkpoint(source.Info with { Notes = notes });
+    stripped.PutModule(Checkpoint.ModelSection, m, half: true);
+    stripped.Save(output);
+    Console.WriteLine($"{output}: {new FileInfo(output).Length / 1e6:F1} MB ({source.Info.Model}, {source.Info.ClassNames.Count} classes, {source.Info.ImageSize} px, epoch {source.Info.Epoch})");
 }
 
 // The same 4 boxes per image as train_step.py: fixed sizes and positions, classes cycling.
