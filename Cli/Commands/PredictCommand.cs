@@ -46,11 +46,14 @@ public sealed class PredictCommand : IVerb
         {
             if (save && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
                 throw new IOException($"{outDir} already holds files; pass --force to write into it, or choose another --out.");
+            bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
+            if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
+                throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
             using var detector = Detector.Load(weights, device);
             Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
             if (save) Directory.CreateDirectory(outDir);
 
-            if (int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera))
+            if (isCamera)
             {
                 using var capture = new VideoCapture(camera);
                 if (!capture.IsOpened()) throw new IOException($"camera {camera} could not be opened.");
@@ -64,7 +67,6 @@ public sealed class PredictCommand : IVerb
                 if (files.Count == 0) throw new IOException($"{source} holds no images ({string.Join(" ", ImageExtensions)}).");
                 return Images(detector, files, outDir, options, save);
             }
-            if (!File.Exists(source)) throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
             if (VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant()))
             {
                 using var capture = new VideoCapture(source);

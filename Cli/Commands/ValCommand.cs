@@ -60,7 +60,9 @@ public sealed class ValCommand : IVerb
             string? shardText = args.String("shard");
             args.EnsureAllUsed();
             if (img is { } s && s % 32 != 0) throw new UsageException($"--img must be a multiple of 32 (got {s}).");
-            var shard = shardText is null ? ((int, int)?)null : DatasetShard.Parse(shardText);
+            (int, int)? shard = null;
+            try { if (shardText is not null) shard = DatasetShard.Parse(shardText); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
             if (shard is not null && saveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
 
             using var detector = Detector.Load(weights, device);
