@@ -11,7 +11,7 @@ public sealed class TrainCommand : IVerb
         """
         usage: detect train --data D [--model parnet-n-yolo] [--epochs 300] [--img 640] [--batch 16] [--nominal-batch 64]
                             [--device cpu|cuda] [--out runs/train] [--workers N] [--seed 0] [--lr0 0.01] [--lrf 0.2]
-                            [--warmup-epochs 3] [--train-split train] [--val-split val] [--val-every 1] [--close-mosaic 10]
+                            [--warmup-epochs 3] [--clip 10] [--train-split train] [--val-split val] [--val-every 1] [--close-mosaic 10]
                             [--pretrained PARNET_WEIGHTS] [--activation silu|relu]
                             [--no-augment] [--no-ema] [--max-batches N] [--overwrite]
                detect train --resume runs/NAME[/last.ckpt] [--device cpu|cuda] [--workers N]
@@ -55,6 +55,7 @@ public sealed class TrainCommand : IVerb
                     Lr0 = args.Double("lr0", 0.01, 1e-8, 10),
                     FinalLrFactor = args.Double("lrf", 0.2, 1e-6, 1),
                     WarmupEpochs = args.Double("warmup-epochs", 3, 0, 1000),
+                    GradientClip = args.Double("clip", 10, 0, 1e9),
                     TrainSplit = args.String("train-split", "train"),
                     ValSplit = args.String("val-split", "val"),
                     ValEvery = args.Int("val-every", 1, 0, 100_000),
