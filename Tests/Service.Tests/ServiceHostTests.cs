@@ -137,4 +137,21 @@ public class ServiceHostTests
         var e = await Assert.ThrowsAsync<ConfigurationException>(() => TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir));
         Assert.Contains("Detect:Cameras:0:Classes:1: 'persn' is not a class of the model (known: square, circle)", e.Message);
     }
+
+    [Fact]
+    public async Task Motion_gate_stops_inference_on_a_still_scene()
+    {
+        string dir = TestVideos.TempDirectory();
+        var still = TestHost.FileCamera("still", TestVideos.MovingSquare(dir, "still.avi", still: true));
+        still.Motion = new MotionOptions { Enabled = true, HoldSeconds = 0.2 };
+        var moving = TestHost.FileCamera("moving", TestVideos.MovingSquare(dir, "moving.avi"));
+        moving.Motion = new MotionOptions { Enabled = true, HoldSeconds = 0.2 };
+        await using var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, still, moving), dir);
+        var s = host.Cameras.Find("still")!;
+        var m = host.Cameras.Find("moving")!;
+        await TestHost.WaitUntil(() => s.Metrics.SkippedNoMotion > 20, 5, "still frames to be gated");
+        Assert.InRange(s.Metrics.Detected.Count, 1, 6); // the first look and the hold, then nothing
+        Assert.True(m.Metrics.Detected.Count > 15, $"the moving camera was gated too ({m.Metrics.Detected.Count} detected)");
+        Assert.Contains("parnet_skipped_frames_total{camera=\"still\",reason=\"no_motion\"}", await host.Client.GetStringAsync("/metrics"));
+    }
 }

@@ -2,12 +2,12 @@ using OpenCvSharp;
 
 namespace ParNetDetect.Service.Tests.Support;
 
-/// <summary>Small MJPG test videos: a white square moving left to right across a dark frame.</summary>
+/// <summary>Small MJPG test videos: a white square moving left to right across a dark frame (or standing still).</summary>
 public static class TestVideos
 {
     public const int Width = 160, Height = 120;
 
-    public static string MovingSquare(string directory, string name = "square.avi", int frames = 40, double fps = 20)
+    public static string MovingSquare(string directory, string name = "square.avi", int frames = 40, double fps = 20, bool still = false)
     {
         string path = Path.Combine(directory, name);
         using var writer = new VideoWriter(path, FourCC.MJPG, fps, new OpenCvSharp.Size(Width, Height));
@@ -15,7 +15,7 @@ public static class TestVideos
         for (int i = 0; i < frames; i++)
         {
             frame.SetTo(new Scalar(30, 30, 30));
-            int x = 5 + (Width - 40) * i / Math.Max(1, frames - 1);
+            int x = still ? 60 : 5 + (Width - 40) * i / Math.Max(1, frames - 1);
             Cv2.Rectangle(frame, new Rect(x, 40, 30, 30), Scalar.White, -1);
             writer.Write(frame);
         }
