@@ -26,6 +26,8 @@ public static class HttpApi
         if (!string.IsNullOrEmpty(options.ApiKey)) app.Use(ApiKeyCheck.Middleware(options.ApiKey));
         var cameras = app.Services.GetRequiredService<CameraRegistry>();
         var dispatcher = app.Services.GetRequiredService<EventDispatcher>();
+        // Open MJPEG streams end when shutdown starts; otherwise Kestrel would wait the whole shutdown timeout for them.
+        var stopping = app.Lifetime.ApplicationStopping;
         string page = LivePage();
 
         app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
@@ -45,7 +47,7 @@ public static class HttpApi
             c.Latest is { } report ? Results.Json(report, EventJson.Options) : Results.NoContent()));
         api.MapGet("/{id}/latest.jpg", (string id, CancellationToken ct) => WithCameraAsync(cameras, id, c => LatestJpegAsync(c, ct)));
         api.MapGet("/{id}/stream.mjpg", (string id, HttpContext http) =>
-            WithCameraAsync(cameras, id, c => StreamAsync(c, http, options.StreamFps)));
+            WithCameraAsync(cameras, id, c => StreamAsync(c, http, options.StreamFps, stopping)));
     }
 
     static IResult WithCamera(CameraRegistry cameras, string id, Func<CameraRuntime, IResult> action) =>
@@ -68,10 +70,11 @@ public static class HttpApi
         return Results.Bytes(jpeg, "image/jpeg");
     }
 
-    static async Task<IResult> StreamAsync(CameraRuntime camera, HttpContext http, double maxFps)
+    static async Task<IResult> StreamAsync(CameraRuntime camera, HttpContext http, double maxFps, CancellationToken stopping)
     {
         var response = http.Response;
-        var ct = http.RequestAborted;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+        var ct = linked.Token;
         response.ContentType = $"multipart/x-mixed-replace; boundary={Boundary}";
         response.Headers.CacheControl = "no-cache, no-store";
         using var viewer = camera.Feed.Watch();

@@ -154,4 +154,19 @@ public class ServiceHostTests
         Assert.True(m.Metrics.Detected.Count > 15, $"the moving camera was gated too ({m.Metrics.Detected.Count} detected)");
         Assert.Contains("parnet_skipped_frames_total{camera=\"still\",reason=\"no_motion\"}", await host.Client.GetStringAsync("/metrics"));
     }
+
+    [Fact]
+    public async Task An_open_mjpeg_viewer_does_not_hold_up_shutdown()
+    {
+        string dir = TestVideos.TempDirectory();
+        var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));
+        var host = await TestHost.StartAsync(options, dir);
+        using var viewer = new HttpClient { BaseAddress = host.Client.BaseAddress };
+        await using var stream = await viewer.GetStreamAsync("/api/cameras/a/stream.mjpg");
+        Assert.True(await stream.ReadAsync(new byte[1024]) > 0);
+
+        var watch = Stopwatch.StartNew();
+        await host.DisposeAsync();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stop took {watch.Elapsed} with a viewer attached");
+    }
 }
