@@ -185,6 +185,7 @@ public sealed class TrainingRun : IDisposable
             last = new EpochResult(epoch, progress.Box, progress.Objectness, progress.Class, map50, map,
                 lr[ParameterGroups.DecayGroup], lr[ParameterGroups.BiasGroup], progress.Seconds, progress.ImagesPerSecond, progress.DataWaitShare);
             ResultsCsv.Append(RunDir, last);
+            RunPlots.WriteCurves(RunDir);
             if (cancel.IsCancellationRequested && epoch + 1 < O.Epochs)
             {
                 _log.WriteLine($"stopped after epoch {epoch + 1}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
@@ -284,6 +285,7 @@ public sealed class TrainingRun : IDisposable
             });
             var result = _validator.Evaluate(pass.Detections);
             double map = Math.Max(result.Stats[0], 0), map50 = Math.Max(result.Stats[1], 0);
+            RunPlots.WritePrecisionRecall(RunDir, result);
             _log.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{(_interactive ? "\r" : "")}  val: mAP50 {map50:F4}  mAP50-95 {map:F4}  ({pass.Images} images, {pass.Detections.Count} detections, {pass.Seconds:F1} s)"));
             return (map50, map);

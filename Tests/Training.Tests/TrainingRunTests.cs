@@ -50,6 +50,8 @@ public sealed class TrainingRunTests : TorchTest, IDisposable
         double first = double.Parse(rows[0]["train_total"]), last = double.Parse(rows[^1]["train_total"]);
         Assert.True(last < 0.9 * first, $"loss {first} -> {last}");
         Assert.NotEqual("", rows[^1]["val_map50"]);
+        foreach (var png in new[] { "losses.png", "map.png", "pr_curve.png" })
+            Assert.True(new FileInfo(Path.Combine(outcome.RunDir, png)).Length > 1000, png);
 
         // The saved model predicts and its detections round-trip through a COCO results file into coco-eval.
         using var detector = Detector.Load(Path.Combine(outcome.RunDir, TrainingRun.BestFile));
