@@ -43,6 +43,66 @@ public class ReliabilityTests
         Assert.True(netCam.Health.Snapshot().Reconnects >= 1);
     }
 
+    /// <summary>An HTTP MJPEG "camera" that sends a few frames, then keeps the connection open and sends nothing:
+    /// the hang that a plain blocking read never notices.</summary>
+    static async Task ServeThenFreeze(System.Net.Sockets.TcpListener listener, int frames, CancellationToken ct)
+    {
+        using var image = new OpenCvSharp.Mat(TestVideos.Height, TestVideos.Width, OpenCvSharp.MatType.CV_8UC3, OpenCvSharp.Scalar.Gray);
+        OpenCvSharp.Cv2.ImEncode(".jpg", image, out byte[] jpeg);
+        var clients = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                var client = await listener.AcceptTcpClientAsync(ct);
+                clients.Add(client);
+                var net = client.GetStream();
+                await net.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                    "HTTP/1.1 200 OK\r\nContent-Type: multipart/x-mixed-replace;boundary=frame\r\n\r\n"), ct);
+                for (int i = 0; i < frames; i++)
+                {
+                    await net.WriteAsync(System.Text.Encoding.ASCII.GetBytes(
+                        $"--frame\r\nContent-Type: image/jpeg\r\nContent-Length: {jpeg.Length}\r\n\r\n"), ct);
+                    await net.WriteAsync(jpeg, ct);
+                    await net.WriteAsync("\r\n"u8.ToArray(), ct);
+                }
+                // ...and then silence, with the connection left open.
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            foreach (var c in clients) c.Dispose();
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_frozen_stream_is_detected_by_the_read_timeout_and_reopened()
+    {
+        Skip.If(ExternalProcess.Find("ffmpeg") == null, "ffmpeg is not installed (apt-get install ffmpeg)");
+        string dir = TestVideos.TempDirectory();
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var stop = new CancellationTokenSource();
+        var server = ServeThenFreeze(listener, frames: 5, stop.Token);
+
+        var cam = TestHost.FileCamera("frozen", $"http://127.0.0.1:{port}/cam.mjpg");
+        (cam.Width, cam.Height) = (TestVideos.Width, TestVideos.Height);
+        cam.Reconnect.ReadTimeoutSeconds = 1;
+        await using (var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir))
+        {
+            var camera = host.Cameras.Find("frozen")!;
+            await TestHost.WaitUntil(() => camera.Health.Snapshot().Reconnects >= 2, 15, "two reconnects after freezes");
+            Assert.Contains("delivered no frame for 1 s", camera.Health.Snapshot().LastError);
+            // More frames than one connection serves: the reopened stream delivered again.
+            Assert.True(camera.Metrics.Captured.Count > 5, $"frames over all connections: {camera.Metrics.Captured.Count}");
+        }
+        stop.Cancel();
+        listener.Stop();
+        await server;
+    }
+
     [Fact]
     public async Task Watchdog_heartbeats_only_while_frames_are_detected()
     {
