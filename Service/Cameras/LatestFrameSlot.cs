@@ -22,7 +22,6 @@ public sealed class LatestFrameSlot : IDisposable
     /// <summary>The buffer the camera thread fills next; only that thread touches it.</summary>
     public Mat WriteBuffer => _write;
 
-    public long PublishedCount { get; private set; }
     public long Dropped { get; private set; }
 
     /// <summary>Makes <see cref="WriteBuffer"/> the newest frame; returns true if an untaken frame was dropped.</summary>
@@ -36,7 +35,6 @@ public sealed class LatestFrameSlot : IDisposable
             _hasPending = true;
             _pendingCapturedAt = capturedAt;
             _sequence++;
-            PublishedCount++;
             if (dropped) Dropped++;
         }
         Published?.Invoke();

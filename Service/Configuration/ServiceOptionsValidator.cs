@@ -53,7 +53,9 @@ public static partial class ServiceOptionsValidator
         Check(SplitUrls(o.Http.Urls).Any(), "Http:Urls", "at least one listen URL is required.");
         foreach (string url in SplitUrls(o.Http.Urls))
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
+            // Kestrel's wildcard hosts (http://*:8080, http://+:8080) mean every interface.
+            string parsed = url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0");
+            if (!Uri.TryCreate(parsed, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
                 Check(false, "Http:Urls", $"'{url}' is not an http:// or https:// URL.");
             else
                 Check(IsLoopback(uri.Host) || !string.IsNullOrEmpty(o.Http.ApiKey), "Http:Urls",

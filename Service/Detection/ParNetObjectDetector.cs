@@ -32,8 +32,6 @@ public sealed class ParNetObjectDetector : IObjectDetector
     }
 
     public IReadOnlyList<string> ClassNames => _detector.ClassNames;
-    public int ImageSize => _detector.ImageSize;
-    public string Source => _detector.Source;
 
     public IReadOnlyList<ObjectDetection> Detect(Mat bgr, float minScore)
     {

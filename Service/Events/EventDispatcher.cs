@@ -28,7 +28,9 @@ public sealed class EventDispatcher : BackgroundService
         });
     }
 
+    /// <summary>Messages dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+    public IReadOnlyList<IEventSink> Sinks => _sinks;
 
     public void Enqueue(ObjectEvent e) => Offer(e);
     public void Enqueue(FrameReport report) => Offer(report);

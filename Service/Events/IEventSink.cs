@@ -7,6 +7,8 @@ namespace ParNetDetect.Service.Events;
 public interface IEventSink : IAsyncDisposable
 {
     string Name { get; }
+    /// <summary>Messages this sink gave up on (e.g. broker unreachable), for /metrics.</summary>
+    long Dropped { get; }
     Task StartAsync(CancellationToken ct);
     Task WriteEventAsync(ObjectEvent e, CancellationToken ct);
     Task WriteReportAsync(FrameReport report, CancellationToken ct);

@@ -13,6 +13,7 @@ public sealed class JsonLinesEventSink(EventOptions options) : IEventSink
     FileStream? _stream;
 
     public string Name => "jsonl";
+    public long Dropped => 0; // a failed write throws and is logged by the dispatcher
 
     public Task StartAsync(CancellationToken ct)
     {

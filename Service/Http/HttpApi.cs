@@ -39,7 +39,7 @@ public static class HttpApi
             return Results.Json(new { ready, cameras = states }, EventJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All, dispatcher.Dropped), PrometheusText.ContentType));
+        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All, dispatcher), PrometheusText.ContentType));
 
         var api = app.MapGroup("/api/cameras");
         api.MapGet("/", () => Results.Json(cameras.All.Select(CameraStatus.Of), EventJson.Options));

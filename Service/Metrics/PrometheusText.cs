@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ParNetDetect.Service.Cameras;
+using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Metrics;
@@ -10,7 +11,7 @@ public static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Write(IReadOnlyList<CameraRuntime> cameras, long eventsDropped)
+    public static string Write(IReadOnlyList<CameraRuntime> cameras, EventDispatcher dispatcher)
     {
         var w = new Writer();
         w.Family("parnet_camera_fps", "gauge", "Frames per second delivered by the camera (5 s window).",
@@ -38,8 +39,9 @@ public static class PrometheusText
             cameras.Select(c => (Label(c), (double)c.TrackedObjects)));
         w.Family("parnet_events_total", "counter", "Object events raised.",
             cameras.Select(c => (Label(c), (double)c.Metrics.Events)));
-        w.Family("parnet_events_dropped_total", "counter", "Events and reports dropped because the sinks fell behind.",
-            [("", eventsDropped)]);
+        w.Family("parnet_events_dropped_total", "counter",
+            "Events and frame reports dropped: stage=\"queue\" when the sinks fell behind, else by that sink (e.g. broker down).",
+            dispatcher.Sinks.Select(s => ($"stage=\"{s.Name}\"", (double)s.Dropped)).Prepend(("stage=\"queue\"", dispatcher.Dropped)));
         w.Histograms("parnet_inference_seconds", "Detector call time per frame (letterbox, forward, decode, NMS).",
             cameras.Select(c => (Label(c), c.Metrics.InferenceSeconds.Snapshot())));
         w.Histograms("parnet_capture_to_result_seconds", "Frame capture to tracked result and events.",

@@ -84,6 +84,8 @@ public class ConfigurationTests
     [Theory]
     [InlineData("http://0.0.0.0:8080", null, false)]
     [InlineData("http://0.0.0.0:8080", "secret", true)]
+    [InlineData("http://*:8080", null, false)]
+    [InlineData("http://+:8080", "secret", true)]
     [InlineData("http://localhost:8080;http://[::1]:8081", null, true)]
     [InlineData("ftp://127.0.0.1:21", null, false)]
     public void Listening_beyond_loopback_needs_an_api_key(string urls, string? key, bool ok)

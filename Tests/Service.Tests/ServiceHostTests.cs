@@ -39,7 +39,8 @@ public class ServiceHostTests
         string metrics = await http.GetStringAsync("/metrics");
         foreach (string family in new[] { "parnet_camera_fps{camera=\"yard\"}", "parnet_detection_fps{camera=\"yard\"}",
                      "parnet_skipped_fps{camera=\"yard\"}", "parnet_inference_seconds_bucket{camera=\"yard\",le=\"+Inf\"}",
-                     "parnet_camera_reconnects_total{camera=\"yard\"} 0", "# TYPE parnet_inference_seconds histogram" })
+                     "parnet_camera_reconnects_total{camera=\"yard\"} 0", "# TYPE parnet_inference_seconds histogram",
+                     "parnet_events_dropped_total{stage=\"queue\"} 0", "parnet_events_dropped_total{stage=\"jsonl\"} 0" })
             Assert.Contains(family, metrics);
 
         // MJPEG: the first part arrives with its boundary, headers and a JPEG body.
