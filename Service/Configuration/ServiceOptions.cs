@@ -45,6 +45,8 @@ public sealed class EventOptions
     public int RetainedFiles { get; set; } = 5;
     /// <summary>Folder for JPEG snapshots attached to events of cameras with Snapshots on.</summary>
     public string SnapshotDirectory { get; set; } = "events/snapshots";
+    /// <summary>Snapshots kept per camera; the oldest are deleted beyond this, so the disk never fills.</summary>
+    public int MaxSnapshotsPerCamera { get; set; } = 1000;
     /// <summary>Events waiting for slow sinks beyond this are dropped (and counted) rather than stalling detection.</summary>
     public int QueueCapacity { get; set; } = 1024;
 }

@@ -39,6 +39,7 @@ public static partial class ServiceOptionsValidator
         Range(o.Events.MaxFileBytes, 4096, long.MaxValue, "Events:MaxFileBytes");
         Range(o.Events.RetainedFiles, 0, 1000, "Events:RetainedFiles");
         Range(o.Events.QueueCapacity, 1, 1_000_000, "Events:QueueCapacity");
+        Range(o.Events.MaxSnapshotsPerCamera, 1, 10_000_000, "Events:MaxSnapshotsPerCamera");
 
         if (o.Mqtt.Enabled)
         {

@@ -24,7 +24,7 @@ public sealed class CameraRuntime : IDisposable
     readonly float _confidence, _weakScore;
     readonly TimeSpan _minInterval;
     readonly List<TrackEvent> _events = new();
-    readonly string _snapshotDirectory;
+    readonly SnapshotStore _snapshots;
     readonly ILogger _logger;
     DateTimeOffset _nextDue = DateTimeOffset.MinValue;
     volatile FrameReport? _latest;
@@ -44,7 +44,7 @@ public sealed class CameraRuntime : IDisposable
         // Low-score detections only extend existing tracks (ByteTrack's second association stage).
         _weakScore = Math.Max(0.05f, _confidence * 0.5f);
         _minInterval = options.FpsCap > 0 ? TimeSpan.FromSeconds(1 / options.FpsCap) : TimeSpan.Zero;
-        _snapshotDirectory = Path.Combine(service.Events.SnapshotDirectory, options.Id);
+        _snapshots = new SnapshotStore(Path.Combine(service.Events.SnapshotDirectory, options.Id), service.Events.MaxSnapshotsPerCamera);
         Slot = new LatestFrameSlot();
     }
 
@@ -145,12 +145,9 @@ public sealed class CameraRuntime : IDisposable
     {
         try
         {
-            Directory.CreateDirectory(_snapshotDirectory);
-            string path = Path.GetFullPath(Path.Combine(_snapshotDirectory, $"{at:yyyyMMdd-HHmmss-fff}.jpg"));
-            File.WriteAllBytes(path, jpeg);
-            return path;
+            return _snapshots.Save(jpeg, at);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             _logger.LogWarning("Camera {CameraId}: snapshot not saved: {Error}", Id, e.Message);
             return null;

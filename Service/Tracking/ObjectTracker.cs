@@ -27,6 +27,8 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     {
         var unmatched = new List<Track>(_tracks);
         var leftover = Match(unmatched, confident, now, frameWidth, frameHeight, events);
+        // Weak detections only extend confirmed tracks: they must not confirm a flicker.
+        unmatched.RemoveAll(t => !t.Confirmed);
         Match(unmatched, weak, now, frameWidth, frameHeight, events);
 
         foreach (var det in leftover)

@@ -95,10 +95,14 @@ public class FrameFlowTests
         using var source = new VideoFileSource(video, loop: true, realTime: false);
         using var frame = new Mat();
         source.Open(default);
-        Assert.True(source.Read(frame, default));
-        IntPtr buffer = frame.Data;
-        for (int i = 0; i < 12; i++) Assert.True(source.Read(frame, default));
-        Assert.Equal(buffer, frame.Data);
+        var buffers = new HashSet<IntPtr>();
+        for (int i = 0; i < 13; i++) // 5 frames a pass: two wraps
+        {
+            Assert.True(source.Read(frame, default));
+            buffers.Add(frame.Data);
+        }
+        // Frames reuse the buffer; only a wrap may bring a new one (OpenCV releases the Mat when a read hits the end).
+        Assert.InRange(buffers.Count, 1, 3);
         Assert.Equal((Support.TestVideos.Width, Support.TestVideos.Height), (frame.Width, frame.Height));
     }
 

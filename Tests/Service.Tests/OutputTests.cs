@@ -60,3 +60,17 @@ public class OutputTests
         Assert.False(new SdNotify(null, null).Send("READY=1"));
     }
 }
+
+public class SnapshotStoreTests
+{
+    [Fact]
+    public void Keeps_the_newest_files_including_an_earlier_runs()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        File.WriteAllBytes(Path.Combine(dir, "20200101-000000-000.jpg"), [1]); // left by an earlier run
+        var store = new SnapshotStore(dir, maxFiles: 3);
+        var t = new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+        var saved = Enumerable.Range(0, 4).Select(i => store.Save([2], t.AddSeconds(i))).ToList();
+        Assert.Equal(saved.Skip(1).Select(Path.GetFileName), Directory.GetFiles(dir).Select(Path.GetFileName).Order());
+    }
+}
