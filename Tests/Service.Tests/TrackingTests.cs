@@ -77,4 +77,16 @@ public class TrackingTests
         var objects = tracker.Confirmed(now).OrderBy(o => o.Box.X1).ToList();
         Assert.Equal([a, b], objects.Select(o => o.Id));
     }
+
+    [Fact]
+    public void Weak_detections_do_not_confirm_a_tentative_track()
+    {
+        var tracker = new ObjectTracker(new TrackerOptions { MinHits = 2 }, []);
+        var events = new List<TrackEvent>();
+        var t = DateTimeOffset.UtcNow;
+        tracker.Update([Box(10, 10)], [], 100, 100, t, events);
+        tracker.Update([], [Box(11, 10, score: 0.2f)], 100, 100, t.AddSeconds(0.1), events);
+        Assert.Empty(events);
+        Assert.Equal(0, tracker.ActiveCount);
+    }
 }
