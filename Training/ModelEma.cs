@@ -34,7 +34,11 @@ public sealed class ModelEma(nn.Module ema, long updates = 0)
         foreach (var (name, value) in model.state_dict())
         {
             var e = target[name];
-            if (e.is_floating_point()) e.mul_(d).add_(value.detach(), alpha: 1 - d);
+            if (e.is_floating_point())
+            {
+                using var v = value.detach();   // a handle per tensor per step: freed now, not by the finalizer
+                e.mul_(d).add_(v, alpha: 1 - d);
+            }
             else e.copy_(value);   // e.g. BN's num_batches_tracked
         }
     }
