@@ -44,6 +44,25 @@ public class FuseTests
     }
 
     [Fact]
+    public void ImagesInABatchAreComputedAsAlone()
+    {
+        // The gates are per image: nothing may leak across the batch.
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var model = ParNet.Create("parnet-n");
+        ModelRandomization.RandomizeBatchNorms(model, seed: 6);
+        model.eval();
+        model.Fuse();
+        var a = randn(1, 3, 160, 128, generator: new Generator(7));
+        var b = randn(1, 3, 160, 128, generator: new Generator(8));
+        var batched = model.ForwardFeatures(cat([a, b], 0));
+        var single = model.ForwardFeatures(a);
+        AssertClose(batched.P3[0], single.P3[0]);
+        AssertClose(batched.P4[0], single.P4[0]);
+        AssertClose(batched.P5[0], single.P5[0]);
+    }
+
+    [Fact]
     public void ChannelsFirstAndChannelsLastLayoutsAgree()
     {
         using var scope = NewDisposeScope();
