@@ -3,6 +3,7 @@
 #
 #   bench/service/run.sh speed [seconds=60]      end-to-end frames/s flat out, capture->result latency, share of
 #                                                each frame's time outside the forward pass
+#   bench/service/run.sh motion [seconds=60]     still scene, motion gate off then on: detector fps and CPU
 #   bench/service/run.sh soak  [seconds=1800]    looping video in real time, MJPEG viewer attached, RSS every 10 s
 #
 # WEIGHTS (default demo; random:parnet-n-yolo:640 = untrained weights, same compute) and VIDEO (default the demo
@@ -10,7 +11,7 @@
 # frames/s in the soak (default 4, to leave a shared machine some CPU). Results are appended to runs/bench/service/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-MODE=${1:?usage: bench/service/run.sh speed|soak [seconds]}
+MODE=${1:?usage: bench/service/run.sh speed|motion|soak [seconds]}
 SECONDS_ARG=${2:-$([[ $MODE == soak ]] && echo 1800 || echo 60)}
 WEIGHTS=${WEIGHTS:-demo}
 VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes.avi}

@@ -1,9 +1,11 @@
 // Service benchmarks, in one process so the numbers share one machine state:
 //   speed: the detector's bare forward pass (median of N) beside the whole service running flat out on a video
 //          (frames/s, capture-to-result latency, share of each frame's time outside the forward pass).
+//   motion: a still scene (one frame of the video, repeated) in real time with the motion gate off, then on:
+//          detector frames/s and the process's CPU use for each.
 //   soak:  the service on a looping video in real time with an MJPEG viewer attached; resident memory sampled
 //          every 10 s into a CSV, growth after warm-up and the slot's skipped/captured counts at the end.
-// usage: service-bench speed|soak --weights FILE|demo|random:<variant>:<size> --video FILE [--seconds N] [--out DIR]
+// usage: service-bench speed|motion|soak --weights FILE|demo|random:<variant>:<size> --video FILE [--seconds N] [--out DIR]
 //        [--fps-cap N]  (detector frames/s cap; 0 = flat out)
 using System.Diagnostics;
 using System.Globalization;
@@ -52,6 +54,22 @@ if (mode == "speed")
     Console.WriteLine(batch);
     File.AppendAllText(Path.Combine(outDir, "speed.txt"), batch + "\n");
 }
+else if (mode == "motion")
+{
+    string still = StillVideo(video);
+    var results = new List<string>();
+    foreach (bool gate in new[] { false, true })
+    {
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var wall = Stopwatch.StartNew();
+        var (fps, _, _, _, _) = await RunService(detector, still, seconds, fpsCap, realTime: true, mjpeg: false, rssCsv: null, motion: gate);
+        double cores = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds / wall.Elapsed.TotalSeconds;
+        results.Add(string.Create(CultureInfo.InvariantCulture, $"gate {(gate ? "on" : "off")}: {fps:0.00} detector fps, {cores:0.00} CPU cores busy"));
+    }
+    string line = $"motion | still 640x480 scene at 25 fps, fps cap {fpsCap} | " + string.Join(" | ", results);
+    Console.WriteLine(line);
+    File.AppendAllText(Path.Combine(outDir, "motion.txt"), line + "\n");
+}
 else if (mode == "soak")
 {
     string csv = Path.Combine(outDir, "soak-rss.csv");
@@ -67,9 +85,13 @@ else if (mode == "soak")
 }
 
 static async Task<(double Fps, double P50, double P95, double DetectMs, long Frames)> RunService(
-    Detector detector, string video, double seconds, double fpsCap, bool realTime, bool mjpeg, string? rssCsv)
+    Detector detector, string video, double seconds, double fpsCap, bool realTime, bool mjpeg, string? rssCsv, bool motion = false)
 {
-    var camera = new CameraOptions { Id = "bench", Source = video, Loop = true, RealTime = realTime, FpsCap = fpsCap, Confidence = 0.25 };
+    var camera = new CameraOptions
+    {
+        Id = "bench", Source = video, Loop = true, RealTime = realTime, FpsCap = fpsCap, Confidence = 0.25,
+        Motion = new MotionOptions { Enabled = motion },
+    };
     var options = new ServiceOptions
     {
         Cameras = [camera],
@@ -188,6 +210,18 @@ static (double TwoSingleMs, double OneBatchMs) BatchOfTwo(Detector detector, str
     single.Sort();
     batched.Sort();
     return (single[single.Count / 2], batched[batched.Count / 2]);
+}
+
+// One frame of the video, repeated for 4 s at 25 fps: a scene where nothing moves.
+static string StillVideo(string video)
+{
+    string path = Path.Combine(Path.GetTempPath(), $"service-bench-still-{Environment.ProcessId}.avi");
+    using var capture = new VideoCapture(video);
+    using var frame = new Mat();
+    capture.Read(frame);
+    using var writer = new VideoWriter(path, FourCC.MJPG, 25, frame.Size());
+    for (int i = 0; i < 100; i++) writer.Write(frame);
+    return path;
 }
 
 static Detector LoadDetector(string weights)
