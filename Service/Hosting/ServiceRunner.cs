@@ -23,15 +23,21 @@ public static class ServiceRunner
         {
             var options = ServiceConfiguration.Bind(ServiceConfiguration.Load(configFile, defaults, overrides));
             app = ServiceHost.Build(options, settings);
-            await app.StartAsync();
         }
         catch (ConfigurationException e)
         {
             await Console.Error.WriteLineAsync($"detect serve: {e.Message}");
             return ConfigurationError;
         }
+        try
+        {
+            await app.StartAsync();
+        }
         catch (IOException e) // e.g. the HTTP port is taken
         {
+            // Kestrel binds last, after the cameras and the detection loop started: stop those before leaving.
+            await app.StopAsync();
+            await app.DisposeAsync();
             await Console.Error.WriteLineAsync($"detect serve: could not start: {e.Message}");
             return 1;
         }

@@ -124,3 +124,25 @@ public class DeployFilesTests
             Assert.Contains(line, unit);
     }
 }
+
+public class RunnerTests
+{
+    [Fact]
+    public async Task A_taken_port_is_exit_code_1_after_stopping_what_had_started()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        string dir = Support.TestVideos.TempDirectory();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Detect:Cameras:0:Id"] = "a",
+            ["Detect:Cameras:0:Source"] = Support.TestVideos.MovingSquare(dir),
+            ["Detect:Events:JsonLinesPath"] = Path.Combine(dir, "events.jsonl"),
+            ["Detect:Http:Urls"] = $"http://127.0.0.1:{port}",
+        };
+        var detector = new Support.FakeDetector();
+        int code = await ServiceRunner.RunAsync(null, null, overrides, new ServiceHostSettings { CreateDetector = _ => detector });
+        Assert.Equal(1, code);
+    }
+}
