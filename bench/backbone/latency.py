@@ -3,7 +3,7 @@
 
     /usr/bin/python3 bench/backbone/latency.py <models,> <sizes,> <layouts: cl,nchw> <iters> <out.json>
 
-2 threads (Debian's python3-torch defaults to 1), inference_mode, eval; median and min of `iters` after a warm-up.
+BENCH_THREADS threads (default: every core, as the C# runtime uses; Debian's python3-torch would use 1), inference_mode, eval; median and min of `iters` after a warm-up.
 """
 import json
 import os
@@ -47,7 +47,7 @@ def conv_macs(model, size):
 def main():
     models, sizes = sys.argv[1].split(","), [int(s) for s in sys.argv[2].split(",")]
     layouts, iters, out = sys.argv[3].split(","), int(sys.argv[4]), sys.argv[5]
-    torch.set_num_threads(2)
+    torch.set_num_threads(int(os.environ.get("BENCH_THREADS", os.cpu_count())))
     rows = []
     with torch.inference_mode():
         x = torch.randn(1, 256, 160, 160)

@@ -7,7 +7,8 @@
 # fused and unfused, batch 1 (ITERS=5 forwards after a warm-up); the summary takes the fastest forward per cell
 # over all rounds, which filters out other work on a shared machine (interference only adds time). Layouts: CS_LAYOUTS (default cl = channels-last, the
 # model's default) and PY_LAYOUTS (default nchw,cl: PyTorch's best counts). Numerics: parnet-s at 333x333 (odd
-# on purpose), C# weights loaded into PyTorch. Results in runs/bench/backbone/ (summary.md).
+# on purpose), C# weights loaded into PyTorch. BENCH_THREADS sets the threads of both (default: all cores).
+# Results in runs/bench/backbone/ (summary.md).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${1:-2}

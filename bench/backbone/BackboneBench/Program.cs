@@ -11,7 +11,8 @@ using static TorchSharp.torch;
 // backbone-bench numerics <model> <size> <dir>
 //   Random weights (BN statistics too), official key names, saved as a PyTorch .pt with the input and this
 //   model's outputs (unfused and fused) for bench/backbone/numerics.py to check in PyTorch.
-TorchRuntime.Initialize();
+// BENCH_THREADS (default: every core) as in latency.py; 1 gives steadier A/B numbers on a busy machine.
+TorchRuntime.Initialize(int.TryParse(Environment.GetEnvironmentVariable("BENCH_THREADS"), out int threads) ? threads : 0);
 return args.FirstOrDefault() switch
 {
     "latency" => Latency(args[1].Split(','), args[2].Split(',').Select(int.Parse).ToArray(), args[3].Split(','),
