@@ -19,6 +19,9 @@ CS_LAYOUTS=${CS_LAYOUTS:-cl}
 PY_LAYOUTS=${PY_LAYOUTS:-nchw,cl}
 OUT=${OUT:-runs/bench/backbone}
 PYTHON=/usr/bin/python3  # Debian's python3-torch, not a pyenv shim
+# Both runtimes use libgomp; its default spinning makes 2-thread runs 10-40x slower when another process holds a
+# core (docs/benchmarks.md). Passive waiting keeps a shared machine measurable.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 # The same malloc settings MallocTuning applies in-process, for Python through glibc's environment variables.
 PY_MALLOC=(MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647 MALLOC_TOP_PAD_=134217728)
 
