@@ -1,5 +1,8 @@
 using ParNetDetect.Cli;
 using ParNetDetect.Cli.Commands;
+using ParNetDetect.Platform;
+
+TorchRuntime.ApplyProcessSettings();
 
 // Verbs register here, one line each; each lives in Commands/<Verb>Command.cs.
 IVerb[] verbs =

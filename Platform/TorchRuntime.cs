@@ -3,22 +3,30 @@ using TorchSharp;
 namespace ParNetDetect.Platform;
 
 /// <summary>
-/// One entry point that every executable calls first: malloc tuning, then libtorch loaded and given the
-/// machine's cores. Loading failures are turned into one message that names the real cause.
+/// One entry point for the process's native set-up: <see cref="ApplyProcessSettings"/> (malloc tuning, OpenMP
+/// wait policy) first thing in every executable, then <see cref="Initialize"/> before the first tensor, which loads
+/// libtorch and gives it the machine's cores. Loading failures become one message that names the real cause.
 /// </summary>
 public static class TorchRuntime
 {
     static readonly object Gate = new();
     static bool _initialized;
 
-    /// <summary>Applies <see cref="MallocTuning"/> and loads libtorch; idempotent.</summary>
+    /// <summary>Settings that must precede libtorch's load and the first large allocations; idempotent, cheap.</summary>
+    public static void ApplyProcessSettings()
+    {
+        MallocTuning.Apply();
+        OpenMpWaitPolicy.Apply();
+    }
+
+    /// <summary>Applies the process settings and loads libtorch; idempotent.</summary>
     /// <param name="threads">Intra-op threads; 0 uses every core.</param>
     public static void Initialize(int threads = 0)
     {
         lock (Gate)
         {
             if (_initialized) return;
-            MallocTuning.Apply();
+            ApplyProcessSettings();
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);

@@ -21,4 +21,17 @@ public class TorchSharpLoadTests
         TorchRuntime.Initialize();
         Assert.Equal(Environment.GetEnvironmentVariable(MallocTuning.EnvironmentSwitch) != "0", MallocTuning.IsApplied);
     }
+
+    [Fact]
+    public void OpenMpThreadsWaitPassivelyUnlessTheUserChose()
+    {
+        TorchRuntime.Initialize();
+        // Read the C environment, which libgomp sees, not .NET's snapshot of it.
+        string? policy = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(getenv(OpenMpWaitPolicy.Variable));
+        Assert.NotNull(policy);
+        if (Environment.GetEnvironmentVariable(OpenMpWaitPolicy.Variable) == null) Assert.Equal("PASSIVE", policy);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    static extern IntPtr getenv(string name);
 }
