@@ -44,3 +44,14 @@ catch (UsageException e)
     Console.Error.WriteLine($"detect {verb.Name}: {e.Message}\n\n{verb.Usage}");
     return 2;
 }
+catch (Exception e) when (IsDataError(e))
+{
+    // Components name the file, line or field in their messages; a stack trace would bury it.
+    Console.Error.WriteLine($"detect {verb.Name}: {e.Message}");
+    return 1;
+}
+
+// Bad input or a failed run, as opposed to a bug: reported as one message with exit code 1.
+static bool IsDataError(Exception e) =>
+    e is IOException or InvalidDataException or ArgumentException or KeyNotFoundException
+        or CocoEval.CocoDataException or ParNetDetect.Training.TrainingDivergedException;

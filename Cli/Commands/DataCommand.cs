@@ -26,27 +26,19 @@ public sealed class DataCommand : IVerb
         string data = args.Required("data");
         string split = args.String("split", "train");
         string? imagesDir = args.String("images-dir");
-        try
+        switch (action)
         {
-            switch (action)
-            {
-                case "check":
-                    bool decode = !args.Flag("no-decode");
-                    bool strict = args.Flag("strict");
-                    args.EnsureAllUsed(maxPositionals: 1);
-                    var report = DatasetReport.Create(DetectionDatasets.Open(data, split, imagesDir), decode);
-                    Console.WriteLine(report);
-                    return strict && report.Issues.Total > 0 ? 1 : 0;
-                case "preview":
-                    return Preview(args, DetectionDatasets.Open(data, split, imagesDir));
-                default:
-                    throw new UsageException($"unknown action '{action}'; use `data check` or `data preview`.");
-            }
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
-        {
-            Console.Error.WriteLine($"detect data {action}: {e.Message}");
-            return 1;
+            case "check":
+                bool decode = !args.Flag("no-decode");
+                bool strict = args.Flag("strict");
+                args.EnsureAllUsed(maxPositionals: 1);
+                var report = DatasetReport.Create(DetectionDatasets.Open(data, split, imagesDir), decode);
+                Console.WriteLine(report);
+                return strict && report.Issues.Total > 0 ? 1 : 0;
+            case "preview":
+                return Preview(args, DetectionDatasets.Open(data, split, imagesDir));
+            default:
+                throw new UsageException($"unknown action '{action}'; use `data check` or `data preview`.");
         }
     }
 

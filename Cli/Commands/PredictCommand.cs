@@ -42,44 +42,36 @@ public sealed class PredictCommand : IVerb
         bool save = !args.Flag("no-save");
         bool force = args.Flag("force");
         args.EnsureAllUsed();
-        try
-        {
-            if (save && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
-                throw new IOException($"{outDir} already holds files; pass --force to write into it, or choose another --out.");
-            bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
-            if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
-                throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
-            using var detector = Detector.Load(weights, device);
-            Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
-            if (save) Directory.CreateDirectory(outDir);
+        if (save && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
+            throw new IOException($"{outDir} already holds files; pass --force to write into it, or choose another --out.");
+        bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
+        if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
+            throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
+        using var detector = Detector.Load(weights, device);
+        Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
+        if (save) Directory.CreateDirectory(outDir);
 
-            if (isCamera)
-            {
-                using var capture = new VideoCapture(camera);
-                if (!capture.IsOpened()) throw new IOException($"camera {camera} could not be opened.");
-                return Stream(detector, capture, $"camera{camera}", outDir, options, save, maxFrames);
-            }
-            if (Directory.Exists(source))
-            {
-                var files = Directory.EnumerateFiles(source)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                    .Order(StringComparer.Ordinal).ToList();
-                if (files.Count == 0) throw new IOException($"{source} holds no images ({string.Join(" ", ImageExtensions)}).");
-                return Images(detector, files, outDir, options, save);
-            }
-            if (VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant()))
-            {
-                using var capture = new VideoCapture(source);
-                if (!capture.IsOpened()) throw new IOException($"{source}: could not be opened as a video.");
-                return Stream(detector, capture, Path.GetFileNameWithoutExtension(source), outDir, options, save, maxFrames);
-            }
-            return Images(detector, [source], outDir, options, save);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
+        if (isCamera)
         {
-            Console.Error.WriteLine($"detect predict: {e.Message}");
-            return 1;
+            using var capture = new VideoCapture(camera);
+            if (!capture.IsOpened()) throw new IOException($"camera {camera} could not be opened.");
+            return Stream(detector, capture, $"camera{camera}", outDir, options, save, maxFrames);
         }
+        if (Directory.Exists(source))
+        {
+            var files = Directory.EnumerateFiles(source)
+                .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .Order(StringComparer.Ordinal).ToList();
+            if (files.Count == 0) throw new IOException($"{source} holds no images ({string.Join(" ", ImageExtensions)}).");
+            return Images(detector, files, outDir, options, save);
+        }
+        if (VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant()))
+        {
+            using var capture = new VideoCapture(source);
+            if (!capture.IsOpened()) throw new IOException($"{source}: could not be opened as a video.");
+            return Stream(detector, capture, Path.GetFileNameWithoutExtension(source), outDir, options, save, maxFrames);
+        }
+        return Images(detector, [source], outDir, options, save);
     }
 
     static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save)

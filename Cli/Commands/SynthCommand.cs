@@ -49,18 +49,11 @@ public sealed class SynthCommand : IVerb
             Overwrite = force,
         };
         args.EnsureAllUsed();
-        try
-        {
-            var result = SyntheticDatasetWriter.Write(outDir, dataset);
-            Console.WriteLine($"wrote {outDir}: {dataset.TrainImages} train + {dataset.ValImages} val images of {dataset.ImageSize}px, " +
-                              $"{result.Objects} objects, {ShapeGeometry.ClassNames.Count} classes ({string.Join(", ", ShapeGeometry.ClassNames)}) " +
-                              $"in {result.Elapsed.TotalSeconds:F1} s");
-            return 0;
-        }
-        catch (Exception e) when (e is IOException or ArgumentException)
-        {
-            return Fail(e.Message);
-        }
+        var result = SyntheticDatasetWriter.Write(outDir, dataset);
+        Console.WriteLine($"wrote {outDir}: {dataset.TrainImages} train + {dataset.ValImages} val images of {dataset.ImageSize}px, " +
+                          $"{result.Objects} objects, {ShapeGeometry.ClassNames.Count} classes ({string.Join(", ", ShapeGeometry.ClassNames)}) " +
+                          $"in {result.Elapsed.TotalSeconds:F1} s");
+        return 0;
     }
 
     static int Fail(string message)

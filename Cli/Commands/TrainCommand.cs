@@ -29,58 +29,50 @@ public sealed class TrainCommand : IVerb
         string? resume = args.String("resume");
         string? device = args.String("device");
         int? workers = args.Has("workers") ? args.Int("workers", 1, 1, 256) : null;
-        try
+        TrainingRun run;
+        if (resume is not null)
         {
-            TrainingRun run;
-            if (resume is not null)
-            {
-                args.EnsureAllUsed();
-                run = TrainingRun.Resume(resume, Console.Out, !Console.IsOutputRedirected,
-                    o => o with { Device = device ?? o.Device, Workers = workers ?? o.Workers });
-            }
-            else
-            {
-                var options = new TrainOptions
-                {
-                    Data = args.Required("data"),
-                    Model = args.String("model", "parnet-n-yolo"),
-                    Epochs = args.Int("epochs", 300, 1, 100_000),
-                    ImageSize = args.Int("img", 640, 32, 4096),
-                    BatchSize = args.Int("batch", 16, 1, 4096),
-                    NominalBatchSize = args.Int("nominal-batch", 64, 1, 65536),
-                    Device = device ?? "cpu",
-                    OutDir = args.String("out", "runs/train"),
-                    Workers = workers ?? Math.Max(1, Environment.ProcessorCount),
-                    Seed = args.Int("seed", 0),
-                    Lr0 = args.Double("lr0", 0.01, 1e-8, 10),
-                    FinalLrFactor = args.Double("lrf", 0.2, 1e-6, 1),
-                    WarmupEpochs = args.Double("warmup-epochs", 3, 0, 1000),
-                    GradientClip = args.Double("clip", 10, 0, 1e9),
-                    TrainSplit = args.String("train-split", "train"),
-                    ValSplit = args.String("val-split", "val"),
-                    ValEvery = args.Int("val-every", 1, 0, 100_000),
-                    CloseMosaicEpochs = args.Int("close-mosaic", 10, 0, 100_000),
-                    Augment = !args.Flag("no-augment"),
-                    Ema = !args.Flag("no-ema"),
-                    Activation = args.String("activation", "silu"),
-                    PretrainedBackbone = args.String("pretrained"),
-                    MaxBatchesPerEpoch = args.Int("max-batches", 0, 0, int.MaxValue),
-                };
-                bool overwrite = args.Flag("overwrite");
-                args.EnsureAllUsed();
-                run = TrainingRun.Start(options, Console.Out, !Console.IsOutputRedirected, overwrite);
-            }
-            using (run)
-            using (var stop = new StopSignals("stopping at the next optimizer step and saving a resumable checkpoint"))
-            {
-                var outcome = run.Run(stop.Token);
-                return outcome.Completed ? 0 : 130;
-            }
+            args.EnsureAllUsed();
+            run = TrainingRun.Resume(resume, Console.Out, !Console.IsOutputRedirected,
+                o => o with { Device = device ?? o.Device, Workers = workers ?? o.Workers });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or TrainingDivergedException)
+        else
         {
-            Console.Error.WriteLine($"detect train: {e.Message}");
-            return 1;
+            var options = new TrainOptions
+            {
+                Data = args.Required("data"),
+                Model = args.String("model", "parnet-n-yolo"),
+                Epochs = args.Int("epochs", 300, 1, 100_000),
+                ImageSize = args.Int("img", 640, 32, 4096),
+                BatchSize = args.Int("batch", 16, 1, 4096),
+                NominalBatchSize = args.Int("nominal-batch", 64, 1, 65536),
+                Device = device ?? "cpu",
+                OutDir = args.String("out", "runs/train"),
+                Workers = workers ?? Math.Max(1, Environment.ProcessorCount),
+                Seed = args.Int("seed", 0),
+                Lr0 = args.Double("lr0", 0.01, 1e-8, 10),
+                FinalLrFactor = args.Double("lrf", 0.2, 1e-6, 1),
+                WarmupEpochs = args.Double("warmup-epochs", 3, 0, 1000),
+                GradientClip = args.Double("clip", 10, 0, 1e9),
+                TrainSplit = args.String("train-split", "train"),
+                ValSplit = args.String("val-split", "val"),
+                ValEvery = args.Int("val-every", 1, 0, 100_000),
+                CloseMosaicEpochs = args.Int("close-mosaic", 10, 0, 100_000),
+                Augment = !args.Flag("no-augment"),
+                Ema = !args.Flag("no-ema"),
+                Activation = args.String("activation", "silu"),
+                PretrainedBackbone = args.String("pretrained"),
+                MaxBatchesPerEpoch = args.Int("max-batches", 0, 0, int.MaxValue),
+            };
+            bool overwrite = args.Flag("overwrite");
+            args.EnsureAllUsed();
+            run = TrainingRun.Start(options, Console.Out, !Console.IsOutputRedirected, overwrite);
+        }
+        using (run)
+        using (var stop = new StopSignals("stopping at the next optimizer step and saving a resumable checkpoint"))
+        {
+            var outcome = run.Run(stop.Token);
+            return outcome.Completed ? 0 : 130;
         }
     }
 }

@@ -32,73 +32,65 @@ public sealed class ValCommand : IVerb
         string? merge = args.String("merge");
         string? saveJson = args.String("save-json");
         string? metricsJson = args.String("json");
-        try
+        if (merge is not null)
         {
-            if (merge is not null)
-            {
-                args.EnsureAllUsed();
-                var whole = DetectionDatasets.Open(data, split);
-                var files = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                var detections = files.SelectMany(ResultsFile.Read).ToList();
-                Console.WriteLine($"merged {files.Length} files: {detections.Count} detections");
-                var result = new CocoEvaluator().Evaluate(GroundTruthAdapter.From(whole), detections);
-                return Report(result, detections, whole, saveJson, metricsJson,
-                    new() { ["data"] = data, ["split"] = split, ["merged"] = string.Join(",", files) }, null);
-            }
-
-            string weights = args.Required("weights");
-            string device = args.String("device", "cpu");
-            int? img = args.Has("img") ? args.Int("img", 640, 32, 4096) : null;
-            int batch = args.Int("batch", 16, 1, 1024);
-            int workers = args.Int("workers", Math.Max(1, Environment.ProcessorCount), 1, 256);
-            var options = DetectOptions.Evaluation with
-            {
-                ConfidenceThreshold = (float)args.Double("conf", 0.001, 0, 1),
-                IouThreshold = (float)args.Double("iou", 0.65, 0, 1),
-                MaxDetections = args.Int("max-det", 300, 1, 100_000),
-            };
-            string? shardText = args.String("shard");
             args.EnsureAllUsed();
-            if (img is { } s && s % 32 != 0) throw new UsageException($"--img must be a multiple of 32 (got {s}).");
-            (int, int)? shard = null;
-            try { if (shardText is not null) shard = DatasetShard.Parse(shardText); }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
-            if (shard is not null && saveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
-
-            using var detector = Detector.Load(weights, device);
-            IDetectionDataset full = DetectionDatasets.Open(data, split);
-            if (!full.ClassNames.SequenceEqual(detector.ClassNames))
-                throw new InvalidDataException(
-                    $"{data} (split {split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +
-                    $"{detector.Source} was trained on {detector.ClassNames.Count} [{string.Join(", ", detector.ClassNames.Take(6))}...].");
-            IDetectionDataset dataset = shard is { } sh ? new DatasetShard(full, sh.Item1, sh.Item2) : full;
-            int size = img ?? detector.ImageSize;
-            Console.WriteLine($"{detector.Info.Model} ({detector.Source}) on {dataset.Source}: {dataset.Count} images at {size} px, " +
-                              $"conf {options.ConfidenceThreshold}, IoU {options.IouThreshold}, max {options.MaxDetections} per image");
-
-            var validator = new Validator(dataset, size, batch, workers);
-            bool interactive = !Console.IsOutputRedirected;
-            var pass = validator.Detect(x => detector.Model.Predict(x.to(detector.Device)), options, (done, total) =>
-            {
-                if (interactive || done == total) Console.Write($"\r  {done}/{total} batches");
-            });
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"\r  {pass.Images} images, {pass.Detections.Count} detections in {pass.Seconds:F1} s ({pass.Images / Math.Max(pass.Seconds, 1e-9):F1} img/s)"));
-            if (shard is { } part)
-            {
-                ResultsFile.Write(saveJson!, pass.Detections);
-                Console.WriteLine($"shard {part.Item1}/{part.Item2}: wrote {saveJson}; evaluate the parts together with --merge.");
-                return 0;
-            }
-            return Report(validator.Evaluate(pass.Detections), pass.Detections, full, saveJson, metricsJson,
-                new() { ["data"] = data, ["split"] = split, ["weights"] = detector.Source, ["img"] = size.ToString(CultureInfo.InvariantCulture) },
-                pass.Seconds);
+            var whole = DetectionDatasets.Open(data, split);
+            var files = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var detections = files.SelectMany(ResultsFile.Read).ToList();
+            Console.WriteLine($"merged {files.Length} files: {detections.Count} detections");
+            var result = new CocoEvaluator().Evaluate(GroundTruthAdapter.From(whole), detections);
+            return Report(result, detections, whole, saveJson, metricsJson,
+                new() { ["data"] = data, ["split"] = split, ["merged"] = string.Join(",", files) }, null);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or CocoDataException or KeyNotFoundException)
+
+        string weights = args.Required("weights");
+        string device = args.String("device", "cpu");
+        int? img = args.Has("img") ? args.Int("img", 640, 32, 4096) : null;
+        int batch = args.Int("batch", 16, 1, 1024);
+        int workers = args.Int("workers", Math.Max(1, Environment.ProcessorCount), 1, 256);
+        var options = DetectOptions.Evaluation with
         {
-            Console.Error.WriteLine($"detect val: {e.Message}");
-            return 1;
+            ConfidenceThreshold = (float)args.Double("conf", 0.001, 0, 1),
+            IouThreshold = (float)args.Double("iou", 0.65, 0, 1),
+            MaxDetections = args.Int("max-det", 300, 1, 100_000),
+        };
+        string? shardText = args.String("shard");
+        args.EnsureAllUsed();
+        if (img is { } s && s % 32 != 0) throw new UsageException($"--img must be a multiple of 32 (got {s}).");
+        (int, int)? shard = null;
+        try { if (shardText is not null) shard = DatasetShard.Parse(shardText); }
+        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        if (shard is not null && saveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
+
+        using var detector = Detector.Load(weights, device);
+        IDetectionDataset full = DetectionDatasets.Open(data, split);
+        if (!full.ClassNames.SequenceEqual(detector.ClassNames))
+            throw new InvalidDataException(
+                $"{data} (split {split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +
+                $"{detector.Source} was trained on {detector.ClassNames.Count} [{string.Join(", ", detector.ClassNames.Take(6))}...].");
+        IDetectionDataset dataset = shard is { } sh ? new DatasetShard(full, sh.Item1, sh.Item2) : full;
+        int size = img ?? detector.ImageSize;
+        Console.WriteLine($"{detector.Info.Model} ({detector.Source}) on {dataset.Source}: {dataset.Count} images at {size} px, " +
+                          $"conf {options.ConfidenceThreshold}, IoU {options.IouThreshold}, max {options.MaxDetections} per image");
+
+        var validator = new Validator(dataset, size, batch, workers);
+        bool interactive = !Console.IsOutputRedirected;
+        var pass = validator.Detect(x => detector.Model.Predict(x.to(detector.Device)), options, (done, total) =>
+        {
+            if (interactive || done == total) Console.Write($"\r  {done}/{total} batches");
+        });
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"\r  {pass.Images} images, {pass.Detections.Count} detections in {pass.Seconds:F1} s ({pass.Images / Math.Max(pass.Seconds, 1e-9):F1} img/s)"));
+        if (shard is { } part)
+        {
+            ResultsFile.Write(saveJson!, pass.Detections);
+            Console.WriteLine($"shard {part.Item1}/{part.Item2}: wrote {saveJson}; evaluate the parts together with --merge.");
+            return 0;
         }
+        return Report(validator.Evaluate(pass.Detections), pass.Detections, full, saveJson, metricsJson,
+            new() { ["data"] = data, ["split"] = split, ["weights"] = detector.Source, ["img"] = size.ToString(CultureInfo.InvariantCulture) },
+            pass.Seconds);
     }
 
     static int Report(CocoEvalResult result, IReadOnlyList<CocoDetection> detections, IDetectionDataset dataset,
