@@ -83,8 +83,9 @@ public static class SceneRenderer
             float radius = shortSide * MathF.Exp(Lerp(MathF.Log(0.035f), MathF.Log(0.3f), rng.NextSingle()));
             var centre = new Point2f(Lerp(0, width, rng.NextSingle()), Lerp(0, height, rng.NextSingle()));
             var outline = ShapeGeometry.Outline(kind, centre, radius, rng.NextSingle() * 2 * MathF.PI);
-            var box = Clip(Bounds(outline), width, height);
-            if (box is not { } b || b.Width < 4 || b.Height < 4) continue;
+            var whole = Bounds(outline);
+            var box = Clip(whole, width, height);
+            if (box is not { } b || b.Width < 4 || b.Height < 4 || b.Area < (1 - MaxOcclusion) * whole.Area) continue;
             if (placed.Any(p => IntersectionArea(p.Box, b) > MaxOcclusion * p.Box.Area)) continue;
             Draw(image, outline, rng);
             placed.Add(new SceneObject(kind, b));
