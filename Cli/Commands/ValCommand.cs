@@ -37,9 +37,11 @@ public sealed class ValCommand : IVerb
             args.EnsureAllUsed();
             var whole = DetectionDatasets.Open(data, split);
             var files = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var detections = files.SelectMany(ResultsFile.Read).ToList();
+            // Each part is checked against the whole split's ground truth: a part from another dataset is an error.
+            var groundTruth = GroundTruthAdapter.From(whole);
+            var detections = files.SelectMany(f => CocoResultsFile.Load(f, groundTruth)).ToList();
             Console.WriteLine($"merged {files.Length} files: {detections.Count} detections");
-            var result = new CocoEvaluator().Evaluate(GroundTruthAdapter.From(whole), detections);
+            var result = new CocoEvaluator().Evaluate(groundTruth, detections);
             return Report(result, detections, whole, saveJson, metricsJson,
                 new() { ["data"] = data, ["split"] = split, ["merged"] = string.Join(",", files) }, null);
         }
@@ -84,7 +86,7 @@ public sealed class ValCommand : IVerb
             $"\r  {pass.Images} images, {pass.Detections.Count} detections in {pass.Seconds:F1} s ({pass.Images / Math.Max(pass.Seconds, 1e-9):F1} img/s)"));
         if (shard is { } part)
         {
-            ResultsFile.Write(saveJson!, pass.Detections);
+            CocoResultsFile.Save(saveJson!, pass.Detections);
             Console.WriteLine($"shard {part.Item1}/{part.Item2}: wrote {saveJson}; evaluate the parts together with --merge.");
             return 0;
         }
@@ -100,7 +102,7 @@ public sealed class ValCommand : IVerb
         Console.Write(PerClass(result));
         if (saveJson is not null)
         {
-            ResultsFile.Write(saveJson, detections);
+            CocoResultsFile.Save(saveJson, detections);
             Console.WriteLine($"wrote {detections.Count} detections to {saveJson}");
         }
         if (metricsJson is not null)

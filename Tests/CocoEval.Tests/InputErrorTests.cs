@@ -27,6 +27,29 @@ public sealed class InputErrorTests : IDisposable
             new CocoEvaluator().EvaluateFiles(Write("gt.json", gt), Write("dets.json", dets)));
 
     [Fact]
+    public void Saved_results_load_back_rounded()
+    {
+        var gt = CocoGroundTruth.Load(Write("gt.json", Gt));
+        string path = Path.Combine(_dir, "out", "results.json");
+        CocoDetection[] detections = [new(1, 1, new CocoBox(1.23456, 2, 3, 4), 0.987654321), new(2, 1, new CocoBox(0, 0, 1, 1), 0.5)];
+        CocoResultsFile.Save(path, detections);
+        var back = CocoResultsFile.Load(path, gt);
+        Assert.Equal([new(1, 1, new CocoBox(1.235, 2, 3, 4), 0.98765), detections[1]], back);
+        Assert.Single(Directory.GetFiles(Path.GetDirectoryName(path)!)); // no temporary file left behind
+    }
+
+    [Fact]
+    public void Results_for_an_image_the_ground_truth_lacks_are_named()
+    {
+        var gt = CocoGroundTruth.Load(Write("gt.json", Gt));
+        string path = Path.Combine(_dir, "part.json");
+        CocoResultsFile.Save(path, [new CocoDetection(1, 1, new CocoBox(0, 0, 1, 1), 0.5), new CocoDetection(7, 1, new CocoBox(0, 0, 1, 1), 0.5)]);
+        var e = Assert.Throws<CocoDataException>(() => CocoResultsFile.Load(path, gt));
+        Assert.Contains("part.json", e.Message);
+        Assert.Contains("7", e.Message);
+    }
+
+    [Fact]
     public void Malformed_json_names_file_line_and_byte()
     {
         var e = EvaluateFails("[\n{\"image_id\": 1, \"category_id\": 1, \"bbox\": [0,0,1,1], \"score\": 0.5},\n{\"image_id\": 1,, }\n]");

@@ -60,14 +60,14 @@ public sealed class TrainingRunTests : TorchTest, IDisposable
         var pass = validator.Detect(x => detector.Model.Predict(x), DetectOptions.Evaluation);
         Assert.NotEmpty(pass.Detections);
         string json = Path.Combine(_dir, "results.json");
-        ResultsFile.Write(json, pass.Detections);
+        CocoResultsFile.Save(json, pass.Detections);
         using (var doc = JsonDocument.Parse(File.ReadAllText(json)))
         {
             var first0 = doc.RootElement[0];
             Assert.Equal(4, first0.GetProperty("bbox").GetArrayLength());
             Assert.InRange(first0.GetProperty("category_id").GetInt32(), 1, 6);
         }
-        var result = validator.Evaluate(ResultsFile.Read(json));
+        var result = validator.Evaluate(CocoResultsFile.Load(json, validator.GroundTruth));
         Assert.Equal(12, result.Stats.Count);
         Assert.InRange(result.Stats[1], 0, 1);
     }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace CocoEval;
 
 /// <summary>COCO results files: an array of detections (what pycocotools' <c>loadRes</c> takes) or an object with an
@@ -11,4 +14,29 @@ public static class CocoResultsFile
     /// </summary>
     public static List<CocoDetection> Load(string path, CocoGroundTruth groundTruth) =>
         Json.CocoJsonLoader.LoadDetections(path, groundTruth);
+
+    /// <summary>
+    /// Writes detections as a results array, one per line (boxes to 3 decimals, scores to 5). The file is written
+    /// beside its destination and moved into place, so an interrupted write never leaves a truncated file.
+    /// </summary>
+    public static void Save(string path, IEnumerable<CocoDetection> detections)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        string temp = full + ".tmp-" + Environment.ProcessId;
+        using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16))
+        {
+            writer.Write('[');
+            bool first = true;
+            foreach (var d in detections)
+            {
+                writer.Write(first ? "\n" : ",\n");
+                first = false;
+                writer.Write(string.Create(CultureInfo.InvariantCulture,
+                    $"{{\"image_id\": {d.ImageId}, \"category_id\": {d.CategoryId}, \"bbox\": [{Math.Round(d.Box.X, 3)}, {Math.Round(d.Box.Y, 3)}, {Math.Round(d.Box.Width, 3)}, {Math.Round(d.Box.Height, 3)}], \"score\": {Math.Round(d.Score, 5)}}}"));
+            }
+            writer.Write("\n]\n");
+        }
+        File.Move(temp, full, overwrite: true);
+    }
 }
