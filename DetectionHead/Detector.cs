@@ -79,16 +79,15 @@ public sealed class Detector : IDisposable
     public YoloDetector Model => _model;
     public Device Device => _device;
 
-    /// <summary>Detections on one BGR image, in its pixels, best first.</summary>
+    /// <summary>Detections on one 8-bit BGR image (grey and BGRA are converted), in its pixels, best first.</summary>
     public IReadOnlyList<Detection> Detect(Mat bgr, DetectOptions? options = null)
     {
-        CheckImage(bgr, 0);
         using var scope = NewDisposeScope();
-        var info = _letterbox.ToTensor(bgr, _single);
+        var info = Letterbox(bgr, _single, 0);
         return Run(_single, [info], options)[0];
     }
 
-    /// <summary>Detections on several BGR images in one forward pass, each in its own pixels.</summary>
+    /// <summary>Detections on several 8-bit BGR (or grey, BGRA) images in one forward pass, each in its own pixels.</summary>
     public IReadOnlyList<Detection>[] Detect(IReadOnlyList<Mat> bgrImages, DetectOptions? options = null)
     {
         if (bgrImages.Count == 0) return [];
@@ -97,8 +96,7 @@ public sealed class Detector : IDisposable
         var infos = new LetterboxInfo[bgrImages.Count];
         for (int i = 0; i < infos.Length; i++)
         {
-            CheckImage(bgrImages[i], i);
-            infos[i] = _letterbox.ToTensor(bgrImages[i], batch[i]);
+            infos[i] = Letterbox(bgrImages[i], batch[i], i);
         }
         return Run(batch, infos, options);
     }
@@ -132,10 +130,13 @@ public sealed class Detector : IDisposable
         return mapped;
     }
 
-    static void CheckImage(Mat bgr, int index)
+    /// <summary>Letterboxes one input into a batch row; the letterbox converts grey and BGRA and refuses other
+    /// types, and this names the image when it does.</summary>
+    LetterboxInfo Letterbox(Mat image, Tensor row, int index)
     {
-        if (bgr.Empty() || bgr.Type() != MatType.CV_8UC3)
-            throw new ArgumentException($"image {index} must be a non-empty 8-bit BGR Mat (got {(bgr.Empty() ? "an empty Mat" : bgr.Type().ToString())}).");
+        if (image.Empty()) throw new ArgumentException($"image {index} is an empty Mat.");
+        try { return _letterbox.ToTensor(image, row); }
+        catch (ArgumentException e) { throw new ArgumentException($"image {index}: {e.Message}", e); }
     }
 
     public void Dispose()

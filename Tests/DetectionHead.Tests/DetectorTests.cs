@@ -42,6 +42,24 @@ public sealed class DetectorTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void GreyAndBgraFramesAreConvertedAndOtherTypesNamed()
+    {
+        using var detector = Detector.Load(SaveUntrained());
+        var low = DetectOptions.Default with { ConfidenceThreshold = 0 };
+        using var grey = new Mat(30, 50, MatType.CV_8UC1, Scalar.All(90));
+        using var greyAsBgr = new Mat(30, 50, MatType.CV_8UC3, Scalar.All(90));
+        using var bgra = new Mat(30, 50, MatType.CV_8UC4, new Scalar(10, 200, 30, 255));
+        using var bgr = new Mat(30, 50, MatType.CV_8UC3, new Scalar(10, 200, 30));
+        Assert.Equal(detector.Detect(greyAsBgr, low), detector.Detect(grey, low));
+        Assert.Equal(detector.Detect(bgr, low), detector.Detect(bgra, low));
+        using var floats = new Mat(30, 50, MatType.CV_32FC3);
+        var e = Assert.Throws<ArgumentException>(() => detector.Detect([bgr, floats], low));
+        Assert.StartsWith("image 1:", e.Message);
+        using var empty = new Mat();
+        Assert.Contains("image 0 is an empty Mat", Assert.Throws<ArgumentException>(() => detector.Detect(empty)).Message);
+    }
+
+    [Fact]
     public void CanvasBoxesMapBackThroughTheLetterbox()
     {
         // 200x100 image on a 64 canvas: scale 0.32, padded 16 px above and below.
