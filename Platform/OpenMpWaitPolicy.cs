@@ -2,20 +2,32 @@ using System.Runtime.InteropServices;
 
 namespace ParNetDetect.Platform;
 
+/// <summary>How libtorch's OpenMP threads wait between parallel regions; chosen by the workload.</summary>
+public enum OpenMpWait
+{
+    /// <summary>libgomp's default: spin briefly, then sleep. For a process that owns its cores (training,
+    /// batch evaluation): a 2-thread training step of parnet-n-yolo at 320 px ran 1.27x faster than with
+    /// <see cref="Passive"/> on an idle machine, in PyTorch as in TorchSharp (docs/benchmarks.md).</summary>
+    Spin,
+
+    /// <summary>OMP_WAIT_POLICY=PASSIVE: sleep at once. For a process that shares its cores (the service's capture
+    /// and decoding threads, other processes): spinning threads made 2-thread forwards 10-40x slower under load.</summary>
+    Passive,
+}
+
 /// <summary>
-/// Makes libtorch's OpenMP threads sleep instead of spinning between parallel regions (OMP_WAIT_POLICY=PASSIVE).
-/// When the cores are shared (the loader's workers, a second camera, another process) spinning threads take the
-/// cores the working ones need: the backbone benchmark measured 2-thread forwards 10-40x slower under load without
-/// it, in PyTorch as in TorchSharp. libgomp reads the variable once, when libtorch loads, so it is set natively
-/// (.NET's Environment.SetEnvironmentVariable does not reach the C environment). A user's own setting wins.
+/// Applies an <see cref="OpenMpWait"/> choice. libgomp reads OMP_WAIT_POLICY once, when libtorch loads, so it is set
+/// natively (.NET's Environment.SetEnvironmentVariable does not reach the C environment) and only before the load
+/// counts. A user's own OMP_WAIT_POLICY always wins.
 /// </summary>
 public static class OpenMpWaitPolicy
 {
     public const string Variable = "OMP_WAIT_POLICY";
 
-    public static void Apply()
+    public static void Apply(OpenMpWait wait)
     {
-        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) != null) return;
+        if (wait != OpenMpWait.Passive || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(Variable) != null)
+            return;
         try
         {
             setenv(Variable, "PASSIVE", 0);

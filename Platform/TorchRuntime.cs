@@ -13,20 +13,22 @@ public static class TorchRuntime
     static bool _initialized;
 
     /// <summary>Settings that must precede libtorch's load and the first large allocations; idempotent, cheap.</summary>
-    public static void ApplyProcessSettings()
+    /// <param name="wait">How OpenMP threads wait: <see cref="OpenMpWait.Passive"/> for a process sharing its cores.</param>
+    public static void ApplyProcessSettings(OpenMpWait wait = OpenMpWait.Spin)
     {
         MallocTuning.Apply();
-        OpenMpWaitPolicy.Apply();
+        OpenMpWaitPolicy.Apply(wait);
     }
 
-    /// <summary>Applies the process settings and loads libtorch; idempotent.</summary>
+    /// <summary>Applies the process settings and loads libtorch; idempotent (the first call's settings stay).</summary>
     /// <param name="threads">Intra-op threads; 0 uses every core.</param>
-    public static void Initialize(int threads = 0)
+    /// <param name="wait">How OpenMP threads wait between parallel regions (see <see cref="OpenMpWait"/>).</param>
+    public static void Initialize(int threads = 0, OpenMpWait wait = OpenMpWait.Spin)
     {
         lock (Gate)
         {
             if (_initialized) return;
-            ApplyProcessSettings();
+            ApplyProcessSettings(wait);
             try
             {
                 torch.InitializeDeviceType(DeviceType.CPU);

@@ -19,9 +19,12 @@ public sealed class ParNetObjectDetector : IObjectDetector
         _options = new DetectOptions { IouThreshold = iou };
     }
 
+    /// <summary>The service shares its cores with capture, decoding and HTTP threads: OpenMP threads must not spin.</summary>
+    public const OpenMpWait ThreadWaiting = OpenMpWait.Passive;
+
     public static ParNetObjectDetector Load(DetectorOptions options)
     {
-        TorchRuntime.Initialize(options.Threads);
+        TorchRuntime.Initialize(options.Threads, ThreadWaiting);
         Detector detector;
         try { detector = Detector.Load(options.Weights, options.Device); }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)

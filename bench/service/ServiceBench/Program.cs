@@ -29,7 +29,7 @@ string outDir = opts.GetValueOrDefault("out", "runs/bench/service");
 double fpsCap = double.Parse(opts.GetValueOrDefault("fps-cap", "0"), CultureInfo.InvariantCulture);
 Directory.CreateDirectory(outDir);
 
-TorchRuntime.Initialize();
+TorchRuntime.Initialize(wait: ParNetObjectDetector.ThreadWaiting); // as the service runs
 using var detector = LoadDetector(weights);
 Console.WriteLine($"model {detector.Info.Model} at {detector.ImageSize}, {get_num_threads()} threads, video {video}");
 
