@@ -52,24 +52,34 @@ void Step()
     var loss = new YoloLoss(new TargetAssigner(m.Anchors), classes);
     using var images = rand(batch, 3, img, img);
     using var targets = SyntheticTargets(batch, classes);
-    var times = new List<double>();
+    // Per phase as well as whole steps, so that a gap to PyTorch can be placed (train_step.py prints the same).
+    string[] phases = ["forward", "loss", "backward", "optimizer"];
+    var times = phases.Select(_ => new List<double>()).Append(new List<double>()).ToArray();
     for (int s = 0; s < warmup + steps; s++)
     {
         var watch = Stopwatch.StartNew();
+        var marks = new double[phases.Length];
         using (NewDisposeScope())
         {
             var levels = m.forward(images);
+            marks[0] = watch.Elapsed.TotalSeconds;
             using var l = loss.Compute(levels, targets);
+            marks[1] = watch.Elapsed.TotalSeconds;
             l.Total.backward();
+            marks[2] = watch.Elapsed.TotalSeconds;
             sgd.step();
             sgd.zero_grad();
+            marks[3] = watch.Elapsed.TotalSeconds;
         }
-        if (s >= warmup) times.Add(watch.Elapsed.TotalSeconds);
+        if (s < warmup) continue;
+        for (int k = 0; k < phases.Length; k++) times[k].Add(marks[k] - (k == 0 ? 0 : marks[k - 1]));
+        times[^1].Add(watch.Elapsed.TotalSeconds);
     }
-    times.Sort();
-    double median = times[times.Count / 2];
+    double Median(List<double> t) => t.Order().ElementAt(t.Count / 2);
+    var total = times[^1];
+    string breakdown = string.Join(", ", phases.Select((name, k) => string.Create(CultureInfo.InvariantCulture, $"{name} {Median(times[k]) * 1000:F0}")));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"step {model} img {img} batch {batch}: median {median * 1000:F0} ms/step, {batch / median:F1} img/s (min {times[0] * 1000:F0} ms, {steps} steps)"));
+        $"step {model} img {img} batch {batch}: median {Median(total) * 1000:F0} ms/step, {batch / Median(total):F1} img/s (min {total.Min() * 1000:F0} ms, {steps} steps; {breakdown} ms)"));
 }
 
 void Latency()
