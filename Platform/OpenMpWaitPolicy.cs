@@ -6,7 +6,7 @@ namespace ParNetDetect.Platform;
 public enum OpenMpWait
 {
     /// <summary>libgomp's default: spin briefly, then sleep. For a process that owns its cores (training,
-    /// batch evaluation): a 2-thread training step of parnet-n-yolo at 320 px ran 1.27x faster than with
+    /// batch evaluation): 2-thread training of parnet-n-yolo at 320 px ran 1.28x faster than with
     /// <see cref="Passive"/> on an idle machine, in PyTorch as in TorchSharp (docs/benchmarks.md).</summary>
     Spin,
 
