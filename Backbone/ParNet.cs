@@ -60,8 +60,9 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
         if (options.NumClasses < 0) throw new ArgumentOutOfRangeException(nameof(options), "NumClasses must be >= 0.");
         if (options.Dropout is < 0 or >= 1) throw new ArgumentOutOfRangeException(nameof(options), "Dropout must be in [0, 1).");
         int[] widths = [variant.Stem, variant.P1, variant.P2, variant.P3, variant.P4];
-        if (widths.Any(c => c < 1) || variant.P3 % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(variant), "widths must be positive and p3 even (the fusion blocks' convs have 2 groups).");
+        if (widths.Any(c => c < 1) || variant.P2 % 2 != 0 || variant.P3 % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(variant),
+                "widths must be positive and p2, p3 even (the fusion blocks run as 2 channel groups).");
         return new ParNet(variant, options);
     }
 

@@ -60,10 +60,11 @@ public static class Reparameterization
     public static Tensor AveragePool2x2(Tensor x) =>
         nn.functional.avg_pool2d(x, [2, 2], [2, 2], ceil_mode: true, count_include_pad: true, divisor_override: 4);
 
-    /// <summary>A 3x3 conv (padding 1) with bias holding the given folded weights.</summary>
+    /// <summary>A 3x3 conv (padding 1) with bias holding the given folded weights, on their device and in their dtype.</summary>
     public static Conv2d NewConv3x3(Tensor weight, Tensor bias, int stride, int groups)
     {
-        var conv = nn.Conv2d(weight.shape[1] * groups, weight.shape[0], 3, stride: stride, padding: 1, groups: groups, bias: true);
+        var conv = nn.Conv2d(weight.shape[1] * groups, weight.shape[0], 3, stride: stride, padding: 1, groups: groups,
+            bias: true, device: weight.device, dtype: weight.dtype);
         using (no_grad())
         {
             conv.weight.copy_(weight);

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace ParNetDetect.Backbone.Blocks;
 
 /// <summary>A bias-free conv followed by BatchNorm: one branch of a RepVGG-style block.
-/// x: (N, Cin, H, W) -> (N, Cout, H', W').</summary>
+/// x: (N, Cin, H, W) -> (N, Cout, H', W'); grouped branches run one group at a time (<see cref="ForwardGroup"/>).</summary>
 public sealed class ConvBn : nn.Module<Tensor, Tensor>
 {
     readonly Conv2d conv;
@@ -17,10 +17,13 @@ public sealed class ConvBn : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => ForwardGroup(x, 0);
+
+    /// <summary>Group <paramref name="group"/> of the branch: x (N, Cin/groups, H, W) -> (N, Cout/groups, H', W').</summary>
+    public Tensor ForwardGroup(Tensor x, int group)
     {
-        using var y = conv.forward(x);
-        return bn.forward(y);
+        using var y = ConvolutionGroups.Conv2d(conv, x, group);
+        return ConvolutionGroups.BatchNorm(bn, y, group, conv.groups);
     }
 
     /// <summary>The branch as one conv: BN folded into the weight, (weight, bias).</summary>

@@ -23,13 +23,19 @@ public sealed class DownsamplingBlock : ReparameterizableBlock
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => ForwardGroup(x, group: 0);
+
+    /// <summary>
+    /// Group <paramref name="group"/> of a grouped block, which is a whole block on that group's channels (the gate
+    /// is grouped too): x (N, Cin/groups, H, W) -> (N, Cout/groups, ceil(H/s), ceil(W/s)).
+    /// </summary>
+    public Tensor ForwardGroup(Tensor x, int group)
     {
         using var pooled = nn.functional.adaptive_avg_pool2d(x, [1, 1]);
-        using var logits = gate.forward(pooled);
+        using var logits = ConvolutionGroups.PooledLinear(gate, pooled, group);
         using var sig = logits.sigmoid();
         using var g = sig.mul(2.0);
-        return OwnedTensorOps.Activate(OwnedTensorOps.Mul(Branches(x), g), activation);
+        return OwnedTensorOps.Activate(OwnedTensorOps.Mul(Branches(x, group), g), activation);
     }
 
     /// <summary>In place and idempotent: one 3x3 conv with bias (stride and groups kept); the gate stays.</summary>

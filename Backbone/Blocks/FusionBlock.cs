@@ -8,7 +8,10 @@ namespace ParNetDetect.Backbone.Blocks;
 /// BN, the two are interleaved by channel (y0, m0, y1, m1, ...), a downsampling-type block with groups = 2 maps
 /// 2C -> Cout, and the output channels are shuffled with 2 groups. The input BNs stay when fused: they precede a
 /// zero-padded conv, so folding them into it would be wrong at the borders.
-/// y, merged: (N, C, H, W) -> (N, Cout, ceil(H/s), ceil(W/s)).
+/// Computed without a grouped convolution (see <see cref="ConvolutionGroups"/>): group g's input is the interleave of
+/// the g-th halves of y and merged, the block runs on each group alone, and the shuffle of the two groups' outputs
+/// is their interleave, so no step copies more than the grouped formulation would.
+/// y, merged: (N, C, H, W) -> (N, Cout, ceil(H/s), ceil(W/s)), C and Cout even.
 /// </summary>
 public sealed class FusionBlock : nn.Module<Tensor, Tensor, Tensor>
 {
@@ -31,40 +34,32 @@ public sealed class FusionBlock : nn.Module<Tensor, Tensor, Tensor>
     {
         using var a = bn_stream.forward(y);
         using var b = bn_merge.forward(merged);
-        using var interleaved = Interleave(a, b);
-        using var output = block.forward(interleaved);
-        return ChannelShuffle(output, 2);
+        long half = a.shape[1] / 2;
+        using var a0 = a.narrow(1, 0, half);
+        using var b0 = b.narrow(1, 0, half);
+        using var a1 = a.narrow(1, half, half);
+        using var b1 = b.narrow(1, half, half);
+        using var group0 = Interleave(a0, b0);
+        using var group1 = Interleave(a1, b1);
+        using var output0 = block.ForwardGroup(group0, 0);
+        using var output1 = block.ForwardGroup(group1, 1);
+        return Interleave(output0, output1);
     }
 
-    // Both reorderings are written on the (N, H, W, C) view, where the channel dimension is innermost: one copy each
-    // in channels-last mode (see MemoryFormat), a second one back to NCHW otherwise.
-
-    Tensor ToLayout(Tensor nhwc)
-    {
-        var view = MemoryFormat.FromChannelsLastView(nhwc);
-        if (channelsLast) return view;
-        using (view) return view.contiguous();
-    }
-
-    /// <summary>(N, C, H, W) x 2 -> (N, 2C, H, W) with channels a0, b0, a1, b1, ...</summary>
+    /// <summary>
+    /// (N, C, H, W) x 2 -> (N, 2C, H, W) with channels a0, b0, a1, b1, ...; written on the (N, H, W, C) view, where the
+    /// channel dimension is innermost: one copy in channels-last mode (see MemoryFormat), a second one back to NCHW
+    /// otherwise.
+    /// </summary>
     Tensor Interleave(Tensor a, Tensor b)
     {
         using var aLast = a.permute(0, 2, 3, 1);
         using var bLast = b.permute(0, 2, 3, 1);
         using var stacked = stack([aLast, bLast], dim: 4); // (N, H, W, C, 2)
         using var flat = stacked.flatten(3, 4);
-        return ToLayout(flat);
-    }
-
-    /// <summary>(N, C, H, W) -> (N, C, H, W), channel g*C/groups + i moved to i*groups + g.</summary>
-    Tensor ChannelShuffle(Tensor x, int groups)
-    {
-        var (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]);
-        using var last = x.permute(0, 2, 3, 1);
-        using var split = last.reshape(n, h, w, groups, c / groups);
-        using var swapped = split.transpose(3, 4);
-        using var flat = swapped.reshape(n, h, w, c);
-        return ToLayout(flat);
+        var view = MemoryFormat.FromChannelsLastView(flat);
+        if (channelsLast) return view;
+        using (view) return view.contiguous();
     }
 
     public void Fuse() => block.Fuse();

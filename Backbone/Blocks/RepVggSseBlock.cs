@@ -22,7 +22,7 @@ public sealed class RepVggSseBlock : ReparameterizableBlock
 
     public override Tensor forward(Tensor x)
     {
-        return OwnedTensorOps.Activate(sse.AddTo(Branches(x), x), activation);
+        return OwnedTensorOps.Activate(sse.AddTo(Branches(x, group: 0), x), activation);
     }
 
     /// <summary>In place and idempotent: one 3x3 conv with bias; the SSE branch keeps its gate.</summary>

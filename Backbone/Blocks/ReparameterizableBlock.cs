@@ -14,7 +14,6 @@ public abstract class ReparameterizableBlock : nn.Module<Tensor, Tensor>
     ConvBn? conv1x1;
     Conv2d? reparam;
     readonly int stride;
-    readonly int groups;
 
     protected ReparameterizableBlock(string name, int inChannels, int outChannels, int stride, int groups) : base(name)
     {
@@ -25,18 +24,24 @@ public abstract class ReparameterizableBlock : nn.Module<Tensor, Tensor>
         register_module(nameof(conv3x3), conv3x3);
         register_module(nameof(conv1x1), conv1x1);
         this.stride = stride;
-        this.groups = groups;
+        Groups = groups;
     }
 
     public bool IsFused => reparam is not null;
 
-    /// <summary>Sum of the conv branches, a new tensor. x: (N, Cin, H, W) -> (N, Cout, ceil(H/s), ceil(W/s)).</summary>
-    protected Tensor Branches(Tensor x)
+    /// <summary>Channel groups of the convs (2 inside fusion blocks); see <see cref="ConvolutionGroups"/>.</summary>
+    public int Groups { get; }
+
+    /// <summary>
+    /// Sum of the conv branches for group <paramref name="group"/> (0 when ungrouped), a new tensor.
+    /// x: (N, Cin/groups, H, W) -> (N, Cout/groups, ceil(H/s), ceil(W/s)).
+    /// </summary>
+    protected Tensor Branches(Tensor x, int group)
     {
-        if (reparam is not null) return reparam.forward(x);
+        if (reparam is not null) return ConvolutionGroups.Conv2d(reparam, x, group);
         using var shrunk = stride == 2 ? Reparameterization.AveragePool2x2(x) : null;
-        using var b = conv1x1!.forward(shrunk ?? x);
-        return OwnedTensorOps.Add(conv3x3!.forward(x), b);
+        using var b = conv1x1!.ForwardGroup(shrunk ?? x, group);
+        return OwnedTensorOps.Add(conv3x3!.ForwardGroup(x, group), b);
     }
 
     /// <summary>In place and idempotent: both branches become one 3x3 conv with bias (same stride and groups).</summary>
@@ -49,7 +54,7 @@ public abstract class ReparameterizableBlock : nn.Module<Tensor, Tensor>
         using (var w1As3 = stride == 2 ? Reparameterization.AvgPoolAnd1x1To3x3Stride2(w1) : Reparameterization.CentreTo3x3(w1))
         using (var weight = w3 + w1As3)
         using (var bias = b3 + b1)
-            reparam = Reparameterization.NewConv3x3(weight, bias, stride, groups);
+            reparam = Reparameterization.NewConv3x3(weight, bias, stride, Groups);
         register_module(nameof(conv3x3), null!);
         register_module(nameof(conv1x1), null!);
         conv3x3.Dispose();

@@ -50,7 +50,7 @@ public sealed class SkipSqueezeExcitation : nn.Module
     /// <summary>sigmoid(W * GAP(u)) from GAP(u): (N, C, 1, 1) -> (N, C, 1, 1).</summary>
     Tensor Gate(Tensor pooledU)
     {
-        using var logits = gate.forward(pooledU);
+        using var logits = ConvolutionGroups.PooledLinear(gate, pooledU, group: 0);
         return logits.sigmoid();
     }
 

@@ -43,7 +43,7 @@ public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
         if (bn is null) return;
         var (weight, bias) = Reparameterization.FoldBatchNorm(conv.weight, bn);
         var fused = nn.Conv2d(conv.in_channels, conv.out_channels, conv.kernel_size[0], stride: conv.stride[0],
-            padding: conv.kernel_size[0] / 2, bias: true);
+            padding: conv.kernel_size[0] / 2, bias: true, device: conv.weight.device, dtype: conv.weight.dtype);
         using (no_grad())
         using (weight)
         using (bias)
@@ -51,7 +51,6 @@ public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
             fused.weight.copy_(weight);
             fused.bias!.copy_(bias);
         }
-        fused.to(conv.weight.device);
         register_module(nameof(bn), null!);
         bn.Dispose();
         bn = null;
