@@ -43,7 +43,7 @@ public class ParNetStructureTests
         using var model = ParNet.Create("parnet-n");
         model.eval();
         using var _ = no_grad();
-        using var features = model.ForwardFeatures(randn(1, 3, h, w));
+        using var features = model.ForwardFeatures(randn(1, 3, h, w, generator: new Generator(1)));
         var expected = model.FeatureShapes(h, w);
         Assert.Equal([1, .. expected.P3], features.P3.shape);
         Assert.Equal([1, .. expected.P4], features.P4.shape);
@@ -57,7 +57,7 @@ public class ParNetStructureTests
         using var scope = NewDisposeScope();
         using var backbone = ParNet.Create("parnet-n");
         using var classifier = ParNet.Create("parnet-n", new ParNetOptions { NumClasses = 10, Dropout = 0.1 });
-        var x = randn(2, 3, 64, 64);
+        var x = randn(2, 3, 64, 64, generator: new Generator(1));
         Assert.Equal(new long[] { 2, 256, 2, 2 }, backbone.forward(x).shape);
         Assert.Equal(new long[] { 2, 10 }, classifier.forward(x).shape);
     }
