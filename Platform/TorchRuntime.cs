@@ -5,7 +5,7 @@ namespace ParNetDetect.Platform;
 /// <summary>
 /// One entry point for the process's native set-up: <see cref="ApplyProcessSettings"/> (malloc tuning, OpenMP
 /// wait policy) first thing in every executable, then <see cref="Initialize"/> before the first tensor, which loads
-/// libtorch and gives it the machine's cores. Loading failures become one message that names the real cause.
+/// libtorch, gives it the machine's cores and turns NNPACK off (<see cref="NnpackBackend"/>). Loading failures become one message that names the real cause.
 /// </summary>
 public static class TorchRuntime
 {
@@ -41,6 +41,7 @@ public static class TorchRuntime
                     "output folder to see which library is missing. Original error: " + e.Message, e);
             }
             torch.set_num_threads(threads > 0 ? threads : Environment.ProcessorCount);
+            NnpackBackend.Disable();
             _initialized = true;
         }
     }
