@@ -3,6 +3,7 @@ using System.Globalization;
 using ParNetDetect.Backbone;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.FileSafety;
 using ParNetDetect.Platform;
 using ParNetDetect.Training.Validation;
 using TorchSharp;
@@ -27,6 +28,9 @@ public sealed class TrainingRun : IDisposable
 {
     public const string LastFile = "last.ckpt", BestFile = "best.ckpt";
 
+    /// <summary>What a run writes into its folder; a new run replaces them all, so two runs' results never mix.</summary>
+    public static readonly string[] RunFiles = [LastFile, BestFile, ResultsCsv.FileName, .. RunPlots.Files];
+
     readonly TextWriter _log;
     readonly bool _interactive;
     readonly IDetectionDataset _train;
@@ -44,7 +48,7 @@ public sealed class TrainingRun : IDisposable
     /// <summary>The run folder (last.ckpt, best.ckpt, results.csv).</summary>
     public string RunDir { get; }
 
-    TrainingRun(TrainingState state, TextWriter log, bool interactive, Checkpoint? resumeFrom, string? resumeSource)
+    TrainingRun(TrainingState state, TextWriter log, bool interactive, Checkpoint? resumeFrom, string? resumeSource, bool force = false)
     {
         _state = state;
         _log = log;
@@ -68,6 +72,7 @@ public sealed class TrainingRun : IDisposable
             RequireSameClasses(val.ClassNames, _train.ClassNames, $"{O.Data} split '{O.ValSplit}'", $"split '{O.TrainSplit}'");
             _validator = new Validator(val, O.ImageSize, O.BatchSize, O.Workers);
         }
+        if (resumeFrom is null) ClaimRunFolder(force);
 
         int nc = _train.Categories.Count;
         var activation = Enum.Parse<ParNetActivation>(O.Activation, ignoreCase: true);
@@ -109,17 +114,10 @@ public sealed class TrainingRun : IDisposable
         _loss = new YoloLoss(new TargetAssigner(_model.Anchors), nc);
     }
 
-    /// <summary>A new run. Refuses a run folder that already holds one unless <paramref name="overwrite"/>.</summary>
-    public static TrainingRun Start(TrainOptions options, TextWriter log, bool interactive, bool overwrite = false)
-    {
-        string last = Path.Combine(options.OutDir, LastFile);
-        if (File.Exists(last) && !overwrite)
-            throw new ArgumentException($"{options.OutDir} already holds a run ({LastFile}). Continue it with --resume, " +
-                                        "choose another --out, or pass --overwrite to start over.");
-        if (overwrite && Directory.Exists(options.OutDir))
-            foreach (var f in new[] { LastFile, BestFile, ResultsCsv.FileName }) File.Delete(Path.Combine(options.OutDir, f));
-        return new TrainingRun(new TrainingState { Options = options }, log, interactive, null, null);
-    }
+    /// <summary>A new run. Refuses a run folder that already holds one unless <paramref name="force"/>, and never
+    /// replaces a file the run reads (see <see cref="OutputGuard"/>).</summary>
+    public static TrainingRun Start(TrainOptions options, TextWriter log, bool interactive, bool force = false) =>
+        new(new TrainingState { Options = options }, log, interactive, null, null, force);
 
     /// <summary>Continues the run saved in a checkpoint (or in a run folder's last.ckpt). <paramref name="adjust"/> may
     /// change what does not alter the trajectory (device, workers).</summary>
@@ -132,6 +130,17 @@ public sealed class TrainingRun : IDisposable
         if (state.Epoch >= state.Options.Epochs)
             throw new ArgumentException($"{path}: the run already finished all {state.Options.Epochs} epochs.");
         return new TrainingRun(state, log, interactive, checkpoint, path);
+    }
+
+    /// <summary>Checks every file a new run writes, then removes a previous run's (--force), before any work.</summary>
+    void ClaimRunFolder(bool force)
+    {
+        IEnumerable<string> inputs = [.. _train.Files, .. _validator?.Dataset.Files ?? [], .. O.PretrainedBackbone is { } p ? [p] : Array.Empty<string>()];
+        var outputs = new OutputGuard(force, inputs);
+        foreach (string file in RunFiles)
+            outputs.File(Path.Combine(RunDir, file), "--out", "continue that run with --resume, choose another --out");
+        if (!Directory.Exists(RunDir)) return;
+        foreach (string file in RunFiles) File.Delete(Path.Combine(RunDir, file));
     }
 
     static void RequireSameClasses(IReadOnlyList<string> a, IReadOnlyList<string> b, string aName, string bName)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CocoEval;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.FileSafety;
 using ParNetDetect.Training.Validation;
 
 namespace ParNetDetect.Cli.Commands;
@@ -17,12 +18,14 @@ public sealed class ValCommand : IVerb
         """
         usage: detect val --data D --weights W|demo [--split val] [--img S] [--batch 16] [--device cpu|cuda] [--workers N]
                           [--conf 0.001] [--iou 0.65] [--max-det 300] [--save-json FILE] [--json METRICS] [--shard i/n]
-               detect val --data D --merge FILE[,FILE...] [--split val] [--save-json FILE] [--json METRICS]
+                          [--force]
+               detect val --data D --merge FILE[,FILE...] [--split val] [--save-json FILE] [--json METRICS] [--force]
 
         Prints pycocotools' 12-line summary and a per-class table. --save-json writes detections in COCO results
         format with the dataset's category ids; --json writes the metrics ({"stats": [12 numbers], ...}).
         --shard i/n evaluates only the i-th of n contiguous parts and needs --save-json; `--merge` then evaluates the
-        parts' files together. --img defaults to the size the weights were trained at.
+        parts' files together. --img defaults to the size the weights were trained at. An existing output file is
+        only replaced with --force; the dataset's files, the weights and the merged parts never are.
         """;
 
     public int Run(CommandLine args)
@@ -32,11 +35,13 @@ public sealed class ValCommand : IVerb
         string? merge = args.String("merge");
         string? saveJson = args.String("save-json");
         string? metricsJson = args.String("json");
+        bool force = args.Flag("force");
         if (merge is not null)
         {
             args.EnsureAllUsed();
             var whole = DetectionDatasets.Open(data, split);
             var files = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            CheckOutputs(new OutputGuard(force, [.. whole.Files, .. files]), saveJson, metricsJson);
             // Each part is checked against the whole split's ground truth: a part from another dataset is an error.
             var groundTruth = GroundTruthAdapter.From(whole);
             var detections = files.SelectMany(f => CocoResultsFile.Load(f, groundTruth)).ToList();
@@ -65,8 +70,9 @@ public sealed class ValCommand : IVerb
         catch (ArgumentException e) { throw new UsageException(e.Message); }
         if (shard is not null && saveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
 
-        using var detector = Detector.Load(weights, device);
         IDetectionDataset full = DetectionDatasets.Open(data, split);
+        CheckOutputs(new OutputGuard(force, [.. full.Files, Detector.ResolveWeights(weights)]), saveJson, metricsJson);
+        using var detector = Detector.Load(weights, device);
         if (!full.ClassNames.SequenceEqual(detector.ClassNames))
             throw new InvalidDataException(
                 $"{data} (split {split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +
@@ -93,6 +99,13 @@ public sealed class ValCommand : IVerb
         return Report(validator.Evaluate(pass.Detections), pass.Detections, full, saveJson, metricsJson,
             new() { ["data"] = data, ["split"] = split, ["weights"] = detector.Source, ["img"] = size.ToString(CultureInfo.InvariantCulture) },
             pass.Seconds);
+    }
+
+    /// <summary>Before any work: the output files may be written (nothing the user had is lost).</summary>
+    static void CheckOutputs(OutputGuard outputs, string? saveJson, string? metricsJson)
+    {
+        if (saveJson is not null) outputs.File(saveJson, "--save-json");
+        if (metricsJson is not null) outputs.File(metricsJson, "--json");
     }
 
     static int Report(CocoEvalResult result, IReadOnlyList<CocoDetection> detections, IDetectionDataset dataset,
