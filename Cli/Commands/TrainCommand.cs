@@ -22,7 +22,8 @@ public sealed class TrainCommand : IVerb
         (resumable), best.ckpt (best validation fitness, 0.9 mAP50-95 + 0.1 mAP50) and results.csv. A folder that
         holds a run is only started over with --force, which never deletes the data or the --pretrained weights.
         Ctrl-C or SIGTERM stops at the next optimizer step and leaves a resumable last.ckpt.
-        Exit codes: 0 done, 1 error (bad data, NaN loss: the message names the batch), 2 usage, 130 stopped.
+        Exit codes: 0 done, 1 error (bad data, NaN loss: the message names the batch), 2 usage, 130 stopped by Ctrl-C
+        (SIGINT), 143 stopped by SIGTERM.
         """;
 
     public int Run(CommandLine args)
@@ -73,7 +74,7 @@ public sealed class TrainCommand : IVerb
         using (var stop = new StopSignals("stopping at the next optimizer step and saving a resumable checkpoint"))
         {
             var outcome = run.Run(stop.Token);
-            return outcome.Completed ? 0 : 130;
+            return outcome.Completed ? 0 : stop.ExitCode;
         }
     }
 }
