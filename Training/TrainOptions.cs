@@ -43,6 +43,9 @@ public sealed record TrainOptions
     public int ValEvery { get; init; } = 1;
     /// <summary>Stop an epoch after this many batches (smoke tests, benchmarks); 0 = whole epoch.</summary>
     public int MaxBatchesPerEpoch { get; init; }
+    /// <summary>Fail at the first problem in the data (corrupt image, malformed label line, ...) instead of skipping
+    /// it; without it, what was skipped is reported and written to data_issues.json.</summary>
+    public bool Strict { get; init; }
 
     /// <summary>Throws <see cref="InvalidOptionException"/> on an unknown or out-of-range setting, naming it as
     /// `detect train` spells it (settings without an option by their own name).</summary>

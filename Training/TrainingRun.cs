@@ -26,10 +26,10 @@ public sealed record TrainOutcome(bool Completed, int EpochsDone, string RunDir,
 /// </summary>
 public sealed class TrainingRun : IDisposable
 {
-    public const string LastFile = "last.ckpt", BestFile = "best.ckpt";
+    public const string LastFile = "last.ckpt", BestFile = "best.ckpt", DataIssuesFile = "data_issues.json";
 
     /// <summary>What a run writes into its folder; a new run replaces them all, so two runs' results never mix.</summary>
-    public static readonly string[] RunFiles = [LastFile, BestFile, ResultsCsv.FileName, .. RunPlots.Files];
+    public static readonly string[] RunFiles = [LastFile, BestFile, ResultsCsv.FileName, DataIssuesFile, .. RunPlots.Files];
 
     readonly TextWriter _log;
     readonly bool _interactive;
@@ -42,6 +42,7 @@ public sealed class TrainingRun : IDisposable
     readonly YoloLoss _loss;
     readonly Device _device;
     TrainingState _state;
+    int _dataIssuesReported = -1;
 
     TrainOptions O => _state.Options;
 
@@ -70,7 +71,7 @@ public sealed class TrainingRun : IDisposable
                 throw new ArgumentException($"{e.Message} Pass --val-split <split> (e.g. train) or --val-every 0 to train without validation.", e);
             }
             RequireSameClasses(val.ClassNames, _train.ClassNames, $"{O.Data} split '{O.ValSplit}'", $"split '{O.TrainSplit}'");
-            _validator = new Validator(val, O.ImageSize, O.BatchSize, O.Workers);
+            _validator = new Validator(val, O.ImageSize, O.BatchSize, O.Workers, O.Strict);
         }
         if (resumeFrom is null) ClaimRunFolder(force);
 
@@ -159,11 +160,12 @@ public sealed class TrainingRun : IDisposable
             : AugmentationOptions.None;
         var loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(O.ImageSize, O.BatchSize, O.Seed) with
         {
-            Workers = O.Workers, Augmentation = augmentation, DropLast = true,
+            Workers = O.Workers, Augmentation = augmentation, DropLast = true, Strict = O.Strict,
         });
         int batches = O.MaxBatchesPerEpoch > 0 ? Math.Min(loader.BatchCount, O.MaxBatchesPerEpoch) : loader.BatchCount;
         var schedule = new LearningRateSchedule(O, batches);
         LogStart(batches, schedule);
+        ReportDataIssues(loader);
 
         EpochResult? last = null;
         for (int epoch = _state.Epoch; epoch < O.Epochs; epoch++)
@@ -174,6 +176,7 @@ public sealed class TrainingRun : IDisposable
                 _state = _state with { Epoch = epoch, Batch = done };
                 SaveLast();
                 _log.WriteLine($"\nstopped at epoch {epoch + 1}, batch {done}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
+                ReportDataIssues(loader);
                 return new TrainOutcome(false, epoch, RunDir, _state.BestFitness, _state.BestEpoch, last);
             }
             progress.Finish(done);
@@ -195,6 +198,7 @@ public sealed class TrainingRun : IDisposable
                 lr[ParameterGroups.DecayGroup], lr[ParameterGroups.BiasGroup], progress.Seconds, progress.ImagesPerSecond, progress.DataWaitShare);
             ResultsCsv.Append(RunDir, last);
             RunPlots.WriteCurves(RunDir);
+            ReportDataIssues(loader);
             if (cancel.IsCancellationRequested && epoch + 1 < O.Epochs)
             {
                 _log.WriteLine($"stopped after epoch {epoch + 1}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
@@ -330,6 +334,22 @@ public sealed class TrainingRun : IDisposable
     }
 
     void SaveLast() => MakeCheckpoint(full: true).Save(Path.Combine(RunDir, LastFile));
+
+    /// <summary>
+    /// What was skipped so far (the splits' reading problems, images that could not be decoded): one line in the
+    /// log and data_issues.json in the run folder, each time the list grows (the file always exists).
+    /// </summary>
+    void ReportDataIssues(DetectionLoader loader)
+    {
+        var issues = new DatasetIssues();
+        issues.AddFrom(_train.Issues);
+        issues.AddFrom(loader.Issues);
+        if (_validator is not null) issues.AddFrom(_validator.Issues);
+        if (issues.Total == _dataIssuesReported) return;
+        _dataIssuesReported = issues.Total;
+        if (issues.Total > 0) _log.WriteLine($"data: {issues.Headline()}");
+        File.WriteAllText(Path.Combine(RunDir, DataIssuesFile), issues.ToJson().ToJsonString(new() { WriteIndented = true }));
+    }
 
     void LogStart(int batches, LearningRateSchedule schedule)
     {

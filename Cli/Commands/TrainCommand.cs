@@ -13,7 +13,7 @@ public sealed class TrainCommand : IVerb
                             [--device cpu|cuda] [--out runs/train] [--workers N] [--seed 0] [--lr0 0.01] [--lrf 0.2]
                             [--warmup-epochs 3] [--clip 10] [--train-split train] [--val-split val] [--val-every 1] [--close-mosaic 10]
                             [--pretrained PARNET_WEIGHTS] [--activation silu|relu]
-                            [--no-augment] [--no-ema] [--max-batches N] [--force]
+                            [--no-augment] [--no-ema] [--max-batches N] [--strict] [--force]
                detect train --resume runs/NAME[/last.ckpt] [--device cpu|cuda] [--workers N]
 
         Gradients of ceil(nominal / batch) batches are summed per optimizer step (weight decay scales with it).
@@ -21,6 +21,8 @@ public sealed class TrainCommand : IVerb
         D is a COCO instances .json, a YOLO data.yaml or a `detect synth` folder. The run folder gets last.ckpt
         (resumable), best.ckpt (best validation fitness, 0.9 mAP50-95 + 0.1 mAP50) and results.csv. A folder that
         holds a run is only started over with --force, which never deletes the data or the --pretrained weights.
+        Problems in the data (corrupt images, malformed label lines, ...) are skipped, summed up in one "data:" line
+        and in data_issues.json; --strict fails at the first one instead (exit 1, naming the file or line).
         Ctrl-C or SIGTERM stops at the next optimizer step and leaves a resumable last.ckpt.
         Exit codes: 0 done, 1 error (bad data, NaN loss: the message names the batch), 2 usage, 130 stopped by Ctrl-C
         (SIGINT), 143 stopped by SIGTERM.
@@ -65,6 +67,7 @@ public sealed class TrainCommand : IVerb
                 Activation = args.String("activation", "silu"),
                 PretrainedBackbone = args.String("pretrained"),
                 MaxBatchesPerEpoch = args.Int("max-batches", 0, 0, int.MaxValue),
+                Strict = args.Flag("strict"),
             };
             bool force = args.Flag("force");
             args.EnsureAllUsed();

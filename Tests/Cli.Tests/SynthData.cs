@@ -1,3 +1,4 @@
+using System.Globalization;
 using ParNetDetect.Data;
 
 namespace ParNetDetect.Cli.Tests;
@@ -26,6 +27,24 @@ public sealed class SynthData : IDisposable
     public string TrainImage(int i) => Path($"shapes/train/images/{i:D6}.jpg");
 
     public string Path(string relative) => System.IO.Path.Combine(Root, relative);
+
+    /// <summary>The train split again in the YOLO layout (yolo/data.yaml, images/, labels/); returns the data.yaml.</summary>
+    public string WriteYolo()
+    {
+        var train = DetectionDatasets.Open(Data, "train");
+        Directory.CreateDirectory(Path("yolo/images"));
+        Directory.CreateDirectory(Path("yolo/labels"));
+        for (int i = 0; i < train.Count; i++)
+        {
+            var r = train[i];
+            string name = System.IO.Path.GetFileNameWithoutExtension(r.FilePath);
+            File.Copy(r.FilePath, Path($"yolo/images/{name}.jpg"));
+            File.WriteAllLines(Path($"yolo/labels/{name}.txt"), r.Annotations.Select(a => string.Create(CultureInfo.InvariantCulture,
+                $"{a.ClassIndex} {(a.Box.X + a.Box.Width / 2) / r.Width} {(a.Box.Y + a.Box.Height / 2) / r.Height} {a.Box.Width / r.Width} {a.Box.Height / r.Height}")));
+        }
+        File.WriteAllText(Path("yolo/data.yaml"), $"train: images\nval: images\nnames: [{string.Join(", ", train.ClassNames)}]\n");
+        return Path("yolo/data.yaml");
+    }
 
     /// <summary>Cuts an image after its header: the size still reads, decoding fails.</summary>
     public static void Corrupt(string image) => File.WriteAllBytes(image, File.ReadAllBytes(image)[..300]);
