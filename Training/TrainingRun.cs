@@ -34,6 +34,7 @@ public sealed class TrainingRun : IDisposable
     readonly TextWriter _log;
     readonly bool _interactive;
     readonly IDetectionDataset _train;
+    readonly DetectionLoader _loader;
     readonly Validator? _validator;
     readonly YoloDetector _model;
     readonly YoloDetector? _emaModel;
@@ -62,6 +63,12 @@ public sealed class TrainingRun : IDisposable
 
         _train = DetectionDatasets.Open(O.Data, O.TrainSplit);
         if (_train.Count == 0) throw new InvalidDataException($"{O.Data}: split '{O.TrainSplit}' has no images.");
+        // Made here, so --strict refuses a split whose reading skipped something before anything is written.
+        _loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(O.ImageSize, O.BatchSize, O.Seed) with
+        {
+            Workers = O.Workers, DropLast = true, Strict = O.Strict,
+            Augmentation = O.Augment ? AugmentationOptions.Default with { CloseMosaicEpochs = O.CloseMosaicEpochs } : AugmentationOptions.None,
+        });
         if (O.ValEvery > 0)
         {
             IDetectionDataset val;
@@ -155,28 +162,21 @@ public sealed class TrainingRun : IDisposable
     public TrainOutcome Run(CancellationToken cancel = default)
     {
         Directory.CreateDirectory(RunDir);
-        var augmentation = O.Augment
-            ? AugmentationOptions.Default with { CloseMosaicEpochs = O.CloseMosaicEpochs }
-            : AugmentationOptions.None;
-        var loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(O.ImageSize, O.BatchSize, O.Seed) with
-        {
-            Workers = O.Workers, Augmentation = augmentation, DropLast = true, Strict = O.Strict,
-        });
-        int batches = O.MaxBatchesPerEpoch > 0 ? Math.Min(loader.BatchCount, O.MaxBatchesPerEpoch) : loader.BatchCount;
+        int batches = O.MaxBatchesPerEpoch > 0 ? Math.Min(_loader.BatchCount, O.MaxBatchesPerEpoch) : _loader.BatchCount;
         var schedule = new LearningRateSchedule(O, batches);
         LogStart(batches, schedule);
-        ReportDataIssues(loader);
+        ReportDataIssues();
 
         EpochResult? last = null;
         for (int epoch = _state.Epoch; epoch < O.Epochs; epoch++)
         {
-            var (done, interrupted, progress) = TrainEpoch(loader, schedule, epoch, batches, cancel);
+            var (done, interrupted, progress) = TrainEpoch(schedule, epoch, batches, cancel);
             if (interrupted)
             {
                 _state = _state with { Epoch = epoch, Batch = done };
                 SaveLast();
                 _log.WriteLine($"\nstopped at epoch {epoch + 1}, batch {done}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
-                ReportDataIssues(loader);
+                ReportDataIssues();
                 return new TrainOutcome(false, epoch, RunDir, _state.BestFitness, _state.BestEpoch, last);
             }
             progress.Finish(done);
@@ -198,7 +198,7 @@ public sealed class TrainingRun : IDisposable
                 lr[ParameterGroups.DecayGroup], lr[ParameterGroups.BiasGroup], progress.Seconds, progress.ImagesPerSecond, progress.DataWaitShare);
             ResultsCsv.Append(RunDir, last);
             RunPlots.WriteCurves(RunDir);
-            ReportDataIssues(loader);
+            ReportDataIssues();
             if (cancel.IsCancellationRequested && epoch + 1 < O.Epochs)
             {
                 _log.WriteLine($"stopped after epoch {epoch + 1}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
@@ -211,15 +211,15 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>Trains one epoch (from the saved batch when resuming). Stops early, at an optimizer-step boundary,
     /// when cancelled. Returns the batches done and whether it was interrupted.</summary>
-    (int Done, bool Interrupted, EpochProgress Progress) TrainEpoch(DetectionLoader loader, LearningRateSchedule schedule,
-        int epoch, int batches, CancellationToken cancel)
+    (int Done, bool Interrupted, EpochProgress Progress) TrainEpoch(LearningRateSchedule schedule, int epoch, int batches,
+        CancellationToken cancel)
     {
         _model.train();
         int start = epoch == _state.Epoch ? _state.Batch : 0;
         var progress = new EpochProgress(_log, _interactive, epoch, O.Epochs, batches);
         int accumulate = O.AccumulationSteps, pending = 0, windowStart = start, i = 0;
         _optimizer.zero_grad();
-        using var batchesOfEpoch = loader.Epoch(epoch, O.Epochs).GetEnumerator();
+        using var batchesOfEpoch = _loader.Epoch(epoch, O.Epochs).GetEnumerator();
         while (i < batches)
         {
             long waitStart = Stopwatch.GetTimestamp();
@@ -339,11 +339,11 @@ public sealed class TrainingRun : IDisposable
     /// What was skipped so far (the splits' reading problems, images that could not be decoded): one line in the
     /// log and data_issues.json in the run folder, each time the list grows (the file always exists).
     /// </summary>
-    void ReportDataIssues(DetectionLoader loader)
+    void ReportDataIssues()
     {
         var issues = new DatasetIssues();
         issues.AddFrom(_train.Issues);
-        issues.AddFrom(loader.Issues);
+        issues.AddFrom(_loader.Issues);
         if (_validator is not null) issues.AddFrom(_validator.Issues);
         if (issues.Total == _dataIssuesReported) return;
         _dataIssuesReported = issues.Total;
