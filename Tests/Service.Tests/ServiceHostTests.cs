@@ -22,7 +22,7 @@ public class ServiceHostTests
         var http = host.Client;
         var camera = host.Cameras.Find("yard")!;
 
-        await TestHost.WaitUntil(() => camera.Metrics.Events >= 2, 10, "the new and entered events");
+        await TestHost.WaitUntil(() => camera.Metrics.Events >= 2, "the new and entered events");
         Assert.Equal("ok\n", await http.GetStringAsync("/healthz"));
         var ready = await http.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
@@ -80,8 +80,8 @@ public class ServiceHostTests
         var good = host.Cameras.Find("good")!;
         var bad = host.Cameras.Find("bad")!;
 
-        await TestHost.WaitUntil(() => bad.Health.State == CameraState.Failed, 5, "the corrupt camera to fail");
-        await TestHost.WaitUntil(() => good.Metrics.Detected.Count > 10, 5, "the good camera to keep detecting");
+        await TestHost.WaitUntil(() => bad.Health.State == CameraState.Failed, "the corrupt camera to fail");
+        await TestHost.WaitUntil(() => good.Metrics.Detected.Count > 10, "the good camera to keep detecting");
         Assert.Contains(corrupt, bad.Health.Snapshot().LastError);
         Assert.Equal(CameraState.Connected, good.Health.State);
 
@@ -96,13 +96,17 @@ public class ServiceHostTests
         string dir = TestVideos.TempDirectory();
         var cam = TestHost.FileCamera("capped", TestVideos.MovingSquare(dir, frames: 20, fps: 40));
         cam.FpsCap = 5;
-        await using var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir);
+        var running = Stopwatch.StartNew();
+        var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir);
         var camera = host.Cameras.Find("capped")!;
-        await Task.Delay(1500);
+        await TestHost.WaitUntil(() => camera.Metrics.Captured.Count >= 40 && camera.Metrics.Detected.Count >= 4, "frames captured and detected");
+        await host.DisposeAsync(); // stopped: the counters no longer move while they are compared
+        double seconds = running.Elapsed.TotalSeconds;
         long captured = camera.Metrics.Captured.Count, detected = camera.Metrics.Detected.Count;
-        Assert.InRange(captured, 30, 80);
-        Assert.InRange(detected, 4, 10);
-        Assert.InRange(camera.Metrics.SkippedStale, captured - detected - 2, captured - detected + 2);
+        Assert.True(detected <= seconds * cam.FpsCap + 1, $"{detected} frames detected in {seconds:0.0} s at a cap of {cam.FpsCap} fps");
+        // Every frame was either detected or dropped as stale when a newer one replaced it; at most one was still waiting.
+        Assert.InRange(captured - detected - camera.Metrics.SkippedStale, 0, 1);
+        Assert.True(camera.Metrics.SkippedStale > 0);
     }
 
     [Fact]
@@ -129,7 +133,7 @@ public class ServiceHostTests
         await using (var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir))
         {
             var camera = host.Cameras.Find("a")!;
-            await TestHost.WaitUntil(() => camera.Metrics.Detected.Count > 10, 5, "frames to be detected");
+            await TestHost.WaitUntil(() => camera.Metrics.Detected.Count > 10, "frames to be detected");
             Assert.Equal(0, camera.Metrics.Events);
             Assert.Empty(camera.Latest!.Objects);
         }
@@ -150,9 +154,9 @@ public class ServiceHostTests
         await using var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, still, moving), dir);
         var s = host.Cameras.Find("still")!;
         var m = host.Cameras.Find("moving")!;
-        await TestHost.WaitUntil(() => s.Metrics.SkippedNoMotion > 20, 5, "still frames to be gated");
+        await TestHost.WaitUntil(() => s.Metrics.SkippedNoMotion > 20 && m.Metrics.Detected.Count > 15,
+            "still frames to be gated while the moving camera is detected");
         Assert.InRange(s.Metrics.Detected.Count, 1, 6); // the first look and the hold, then nothing
-        Assert.True(m.Metrics.Detected.Count > 15, $"the moving camera was gated too ({m.Metrics.Detected.Count} detected)");
         Assert.Contains("parnet_skipped_frames_total{camera=\"still\",reason=\"no_motion\"}", await host.Client.GetStringAsync("/metrics"));
     }
 
@@ -168,6 +172,7 @@ public class ServiceHostTests
 
         var watch = Stopwatch.StartNew();
         await host.DisposeAsync();
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stop took {watch.Elapsed} with a viewer attached");
+        // A viewer that held up shutdown would keep it for the whole shutdown timeout.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds / 2), $"stop took {watch.Elapsed} with a viewer attached");
     }
 }
