@@ -26,10 +26,4 @@ public static partial class FrameSources
     public static bool IsNetworkUrl(string source) =>
         Uri.TryCreate(source, UriKind.Absolute, out var uri) &&
         uri.Scheme is "rtsp" or "rtsps" or "rtmp" or "http" or "https" or "udp" or "tcp" or "srt";
-
-    /// <summary>The source with any user:password in a URL replaced by ***, for logs and the API.</summary>
-    public static string Redact(string source) =>
-        Uri.TryCreate(source, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo)
-            ? source.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
-            : source;
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Hosting;
 
@@ -26,7 +27,7 @@ public static class ServiceRunner
         }
         catch (ConfigurationException e)
         {
-            await Console.Error.WriteLineAsync($"detect serve: {e.Message}");
+            await Console.Error.WriteLineAsync($"detect serve: {CredentialMask.Apply(e.Message)}");
             return ConfigurationError;
         }
         try
@@ -38,7 +39,7 @@ public static class ServiceRunner
             // Kestrel binds last, after the cameras and the detection loop started: stop those before leaving.
             await app.StopAsync();
             await app.DisposeAsync();
-            await Console.Error.WriteLineAsync($"detect serve: could not start: {e.Message}");
+            await Console.Error.WriteLineAsync($"detect serve: could not start: {CredentialMask.Apply(e.Message)}");
             return 1;
         }
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");
