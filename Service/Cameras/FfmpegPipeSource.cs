@@ -14,6 +14,7 @@ namespace ParNetDetect.Service.Cameras;
 /// so a frozen stream turns into a reconnect instead of a stuck camera. ffmpeg quotes the URL, credentials included,
 /// in its errors: they are masked before they become part of a message.
 /// </summary>
+/// <param name="url">The URL with its scheme in lower case (<see cref="FrameSources.NetworkUrl"/>).</param>
 public sealed class FfmpegPipeSource(string url, int width, int height, TimeSpan readTimeout) : IFrameSource
 {
     Process? _process;

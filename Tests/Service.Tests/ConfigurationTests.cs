@@ -46,6 +46,20 @@ public class ConfigurationTests
         Assert.Contains("Detect:Cameras:1:Zones:0:Points:1:", e.Message);
     }
 
+    [Theory]
+    [InlineData("rtsp://cam/s", null)]
+    [InlineData("RTSP://cam/s", null)]
+    [InlineData("Srt://cam:9000", null)]
+    [InlineData("/dev/video0", null)]
+    [InlineData("clips/door.mp4", null)]
+    [InlineData("rtps://admin:pw@cam/s", "Detect:Cameras:0:Source: 'rtps://***@cam/s' has scheme 'rtps', which is not one of rtsp, rtsps, rtmp, http, https, udp, tcp, srt.")]
+    [InlineData("file:///srv/clip.mp4", "Detect:Cameras:0:Source: 'file:///srv/clip.mp4' has scheme 'file', which is not one of rtsp, rtsps, rtmp, http, https, udp, tcp, srt.")]
+    public void Source_schemes_are_checked_case_insensitively(string source, string? error)
+    {
+        var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = source }] };
+        Assert.Equal(error == null ? [] : [error], ServiceOptionsValidator.Validate(o));
+    }
+
     [Fact]
     public void Unknown_key_and_wrong_type_are_errors_not_ignored()
     {

@@ -69,6 +69,12 @@ public class FrameFlowTests
         Assert.IsType<V4l2Source>(Of("/dev/video2"));
         Assert.IsType<V4l2Source>(Of("0"));
         Assert.IsType<VideoFileSource>(Of("clips/door.mp4"));
+        // Schemes are case-insensitive, and a password need not make the URL parse for it to be one.
+        Assert.IsType<FfmpegPipeSource>(Of("RTSP://cam.local/stream"));
+        Assert.IsType<FfmpegPipeSource>(Of("rtsp://admin:p@ss@cam.local/stream"));
+        Assert.Equal("rtsp://Cam.Local/Stream", FrameSources.NetworkUrl(" RTSP://Cam.Local/Stream"));
+        Assert.Equal("https://cam/x", FrameSources.NetworkUrl("HttpS://cam/x"));
+        Assert.Null(FrameSources.NetworkUrl("clips/door.mp4"));
     }
 
     [Fact]

@@ -42,6 +42,21 @@ public class ReliabilityTests
         Assert.True(netCam.Health.Snapshot().Reconnects >= 1);
     }
 
+    [SkippableFact]
+    public async Task An_upper_case_scheme_streams_like_a_lower_case_one()
+    {
+        string? ffmpeg = ExternalProcess.Find("ffmpeg");
+        Skip.If(ffmpeg == null, "ffmpeg is not installed (apt-get install ffmpeg)");
+        string dir = TestVideos.TempDirectory();
+        int port = ExternalProcess.FreeTcpPort();
+        var cam = TestHost.FileCamera("upper", $"HTTP://127.0.0.1:{port}/cam.mjpg"); // ffmpeg itself says "Protocol not found"
+        (cam.Width, cam.Height) = (TestVideos.Width, TestVideos.Height);
+        using var server = ServeStream(ffmpeg!, TestVideos.MovingSquare(dir), port);
+        await using var host = await TestHost.StartAsync(TestHost.DefaultOptions(dir, cam), dir);
+        var camera = host.Cameras.Find("upper")!;
+        await TestHost.WaitUntil(() => camera.Metrics.Captured.Count > 5, "frames from the HTTP:// stream");
+    }
+
     /// <summary>An HTTP MJPEG "camera" that sends a few frames, then keeps the connection open and sends nothing:
     /// the hang that a plain blocking read never notices.</summary>
     static async Task ServeThenFreeze(System.Net.Sockets.TcpListener listener, int frames, CancellationToken ct)
