@@ -14,6 +14,9 @@ public sealed class ConfigurationException(string message) : Exception(message);
 /// </summary>
 public static partial class ServiceOptionsValidator
 {
+    /// <summary>Shortest accepted <see cref="HttpOptions.ApiKey"/>: anything shorter is guessable.</summary>
+    public const int MinApiKeyLength = 16;
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex CameraIdPattern();
 
@@ -53,6 +56,12 @@ public static partial class ServiceOptionsValidator
 
         Range(o.Http.JpegQuality, 1, 100, "Http:JpegQuality");
         Range(o.Http.StreamFps, 0.1, 60, "Http:StreamFps");
+        // Empty is unset (an empty environment variable); anything else must be a real key, since it opens the API
+        // beyond loopback. Whitespace is refused: a header value loses it at the ends, and "  " is no secret.
+        bool hasKey = !string.IsNullOrEmpty(o.Http.ApiKey);
+        if (hasKey)
+            Check(o.Http.ApiKey!.Length >= MinApiKeyLength && !o.Http.ApiKey.Any(char.IsWhiteSpace), "Http:ApiKey",
+                $"must be at least {MinApiKeyLength} characters without spaces (make one with `openssl rand -hex 24`).");
         Check(SplitUrls(o.Http.Urls).Any(), "Http:Urls", "at least one listen URL is required.");
         foreach (string url in SplitUrls(o.Http.Urls))
         {
@@ -61,7 +70,7 @@ public static partial class ServiceOptionsValidator
             if (!Uri.TryCreate(parsed, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
                 Check(false, "Http:Urls", $"'{url}' is not an http:// or https:// URL.");
             else
-                Check(IsLoopback(uri.Host) || !string.IsNullOrEmpty(o.Http.ApiKey), "Http:Urls",
+                Check(IsLoopback(uri.Host) || hasKey, "Http:Urls",
                     $"'{url}' listens beyond loopback; set Detect:Http:ApiKey to allow that.");
         }
 

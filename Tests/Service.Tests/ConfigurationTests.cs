@@ -95,17 +95,38 @@ public class ConfigurationTests
         finally { Environment.SetEnvironmentVariable(name, null); }
     }
 
+    const string GoodKey = "9f86d081884c7d659a2feaa0c55ad015"; // e.g. from `openssl rand -hex 16`
+
     [Theory]
     [InlineData("http://0.0.0.0:8080", null, false)]
-    [InlineData("http://0.0.0.0:8080", "secret", true)]
+    [InlineData("http://0.0.0.0:8080", GoodKey, true)]
     [InlineData("http://*:8080", null, false)]
-    [InlineData("http://+:8080", "secret", true)]
+    [InlineData("http://+:8080", GoodKey, true)]
     [InlineData("http://localhost:8080;http://[::1]:8081", null, true)]
     [InlineData("ftp://127.0.0.1:21", null, false)]
+    [InlineData("http://0.0.0.0:8080", "  ", false)]
+    [InlineData("http://0.0.0.0:8080", "                    ", false)]
     public void Listening_beyond_loopback_needs_an_api_key(string urls, string? key, bool ok)
     {
         var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x" }], Http = new HttpOptions { Urls = urls, ApiKey = key } };
         Assert.Equal(ok, ServiceOptionsValidator.Validate(o).Count == 0);
+    }
+
+    [Theory]
+    [InlineData(null, true)] // no key: loopback only
+    [InlineData("", true)] // as unset (an empty environment variable)
+    [InlineData(GoodKey, true)]
+    [InlineData("0123456789abcdef", true)]
+    [InlineData("  ", false)]
+    [InlineData("0123456789abcde", false)] // 15 characters
+    [InlineData("0123456789 abcdef", false)] // a header or query value would not carry the space reliably
+    [InlineData(" 0123456789abcdef", false)]
+    public void An_api_key_has_at_least_16_characters_and_no_whitespace(string? key, bool ok)
+    {
+        var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x" }], Http = new HttpOptions { ApiKey = key } };
+        var errors = ServiceOptionsValidator.Validate(o);
+        Assert.Equal(ok, errors.Count == 0);
+        if (!ok) Assert.Equal("Detect:Http:ApiKey: must be at least 16 characters without spaces (make one with `openssl rand -hex 24`).", Assert.Single(errors));
     }
 
     [Fact]

@@ -114,13 +114,13 @@ public class ServiceHostTests
     {
         string dir = TestVideos.TempDirectory();
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));
-        options.Http.ApiKey = "s3cret";
+        options.Http.ApiKey = "s3cret-s3cret-s3cret";
         await using var host = await TestHost.StartAsync(options, dir);
         var http = host.Client;
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/cameras")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/cameras?api_key=s3cret")).StatusCode);
-        var request = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "X-Api-Key", "s3cret" } } };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/cameras?api_key=s3cret-s3cret-s3cret")).StatusCode);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "X-Api-Key", "s3cret-s3cret-s3cret" } } };
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);
     }
 
