@@ -6,7 +6,12 @@ using ParNetDetect.Service.Security;
 namespace ParNetDetect.Service.Configuration;
 
 /// <summary>Thrown at start for a configuration the service cannot run with; the message names every bad field.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);
+public sealed class ConfigurationException(string message) : Exception(message)
+{
+    /// <summary>"invalid configuration:" and one indented line per problem ("Detect:Field: what is wrong").</summary>
+    public static ConfigurationException Listing(IEnumerable<string> problems) =>
+        new("invalid configuration:\n  " + string.Join("\n  ", problems));
+}
 
 /// <summary>
 /// Checks a bound <see cref="ServiceOptions"/> before anything starts. Every problem is reported with its
@@ -84,7 +89,7 @@ public static partial class ServiceOptionsValidator
     {
         var errors = Validate(o);
         if (errors.Count > 0)
-            throw new ConfigurationException("invalid configuration:\n  " + string.Join("\n  ", errors));
+            throw ConfigurationException.Listing(errors);
     }
 
     public static IEnumerable<string> SplitUrls(string urls) =>

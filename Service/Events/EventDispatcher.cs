@@ -42,7 +42,7 @@ public sealed class EventDispatcher : BackgroundService
 
     public override async Task StartAsync(CancellationToken ct)
     {
-        foreach (var sink in _sinks) await sink.StartAsync(ct);
+        foreach (var sink in _sinks) await Guard(sink, () => sink.StartAsync(ct)); // a sink that cannot start must not stop the others
         await base.StartAsync(ct);
     }
 
@@ -54,19 +54,20 @@ public sealed class EventDispatcher : BackgroundService
         {
             while (reader.TryRead(out var message))
                 foreach (var sink in _sinks)
-                    await Guard(sink, message switch
+                    await Guard(sink, () => message switch
                     {
                         ObjectEvent e => sink.WriteEventAsync(e, CancellationToken.None),
                         FrameReport r => sink.WriteReportAsync(r, CancellationToken.None),
                         _ => Task.CompletedTask,
                     });
-            foreach (var sink in _sinks) await Guard(sink, sink.FlushAsync(CancellationToken.None));
+            foreach (var sink in _sinks) await Guard(sink, () => sink.FlushAsync(CancellationToken.None));
         }
     }
 
-    async Task Guard(IEventSink sink, Task write)
+    /// <summary>Runs one sink call; a sink that throws (synchronously or not) is logged and the others carry on.</summary>
+    async Task Guard(IEventSink sink, Func<Task> call)
     {
-        try { await write; }
+        try { await call(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _logger.LogError(e, "Event sink {Sink} failed", sink.Name);
@@ -79,7 +80,7 @@ public sealed class EventDispatcher : BackgroundService
         await base.StopAsync(ct);
         foreach (var sink in _sinks)
         {
-            await Guard(sink, sink.FlushAsync(ct));
+            await Guard(sink, () => sink.FlushAsync(ct));
             await sink.DisposeAsync();
         }
         if (Dropped > 0) _logger.LogWarning("{Dropped} events were dropped because the sinks could not keep up", Dropped);

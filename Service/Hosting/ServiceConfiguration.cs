@@ -43,7 +43,7 @@ public static class ServiceConfiguration
         var problems = new List<string>();
         CheckKeys(section, typeof(ServiceOptions), problems);
         if (problems.Count > 0)
-            throw new ConfigurationException("invalid configuration:\n  " + string.Join("\n  ", problems));
+            throw ConfigurationException.Listing(problems);
         var options = new ServiceOptions();
         try
         {

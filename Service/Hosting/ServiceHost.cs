@@ -23,6 +23,8 @@ public sealed class ServiceHostSettings
     public Func<CameraOptions, IFrameSource> CreateSource { get; init; } = FrameSources.Create;
     /// <summary>The sd_notify channel; defaults to $NOTIFY_SOCKET / $WATCHDOG_USEC.</summary>
     public SdNotify? Notify { get; init; }
+    /// <summary>Where <see cref="ServiceRunner"/> reports a bad configuration or a failed start; defaults to stderr.</summary>
+    public TextWriter ErrorOutput { get; init; } = Console.Error;
 }
 
 /// <summary>
@@ -32,8 +34,10 @@ public sealed class ServiceHostSettings
 /// </summary>
 public static class ServiceHost
 {
+    /// <summary>Builds the service; throws <see cref="ConfigurationException"/> if an output path cannot be written.</summary>
     public static WebApplication Build(ServiceOptions options, ServiceHostSettings settings)
     {
+        OutputPaths.ThrowIfUnwritable(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(ServiceOptionsValidator.SplitUrls(options.Http.Urls).ToArray());
         builder.Services.AddSystemd();
@@ -48,7 +52,7 @@ public static class ServiceHost
         services.AddSingleton(sp => settings.CreateDetector(options.Detector));
         services.AddSingleton<CameraRegistry>();
         if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
-            services.AddSingleton<IEventSink>(new JsonLinesEventSink(options.Events));
+            services.AddSingleton<IEventSink>(sp => new JsonLinesEventSink(options.Events, sp.GetRequiredService<ILogger<JsonLinesEventSink>>()));
         if (options.Mqtt.Enabled)
             services.AddSingleton<IEventSink>(sp => new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>()));
         // The same instances are resolved by the API (dispatcher drops) and run as hosted services.

@@ -27,7 +27,7 @@ public static class ServiceRunner
         }
         catch (ConfigurationException e)
         {
-            await Console.Error.WriteLineAsync($"detect serve: {CredentialMask.Apply(e.Message)}");
+            await settings.ErrorOutput.WriteLineAsync($"detect serve: {CredentialMask.Apply(e.Message)}");
             return ConfigurationError;
         }
         try
@@ -39,7 +39,7 @@ public static class ServiceRunner
             // Kestrel binds last, after the cameras and the detection loop started: stop those before leaving.
             await app.StopAsync();
             await app.DisposeAsync();
-            await Console.Error.WriteLineAsync($"detect serve: could not start: {CredentialMask.Apply(e.Message)}");
+            await settings.ErrorOutput.WriteLineAsync($"detect serve: could not start: {CredentialMask.Apply(e.Message)}");
             return 1;
         }
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");

@@ -165,8 +165,8 @@ public sealed class CameraRuntime : IDisposable
         {
             int index = names.FindIndex(n => string.Equals(n, options.Classes[i], StringComparison.OrdinalIgnoreCase));
             if (index < 0)
-                throw new ConfigurationException(
-                    $"invalid configuration:\n  {ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)}).");
+                throw ConfigurationException.Listing([
+                    $"{ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)})."]);
             keep[index] = true;
         }
         return keep;

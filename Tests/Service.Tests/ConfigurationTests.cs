@@ -163,6 +163,62 @@ public class DeployFilesTests
 public class RunnerTests
 {
     [Fact]
+    public async Task Every_unwritable_output_path_is_named_with_exit_code_78_before_anything_starts()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        string aFile = Path.Combine(dir, "a-file");
+        File.WriteAllText(aFile, "");
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Detect:Cameras:0:Id"] = "a",
+            ["Detect:Cameras:0:Source"] = Support.TestVideos.MovingSquare(dir),
+            ["Detect:Cameras:0:Snapshots"] = "true",
+            ["Detect:Events:JsonLinesPath"] = dir, // a folder
+            ["Detect:Events:SnapshotDirectory"] = aFile, // a file
+            ["Detect:Logging:FilePath"] = "/proc/parnet-detect/service-.log", // a folder nobody can create
+            ["Detect:Http:Urls"] = "http://127.0.0.1:0",
+        };
+        var errors = new StringWriter();
+        var detector = new Support.FakeDetector();
+        int code = await ServiceRunner.RunAsync(null, null, overrides, new ServiceHostSettings { CreateDetector = _ => detector, ErrorOutput = errors });
+
+        Assert.Equal(ServiceRunner.ConfigurationError, code);
+        string[] lines = errors.ToString().TrimEnd().Split('\n');
+        Assert.Equal("detect serve: invalid configuration:", lines[0]);
+        Assert.Equal([
+            $"  Detect:Events:JsonLinesPath: '{dir}' is a folder; give a file in it, e.g. '{dir}/events.jsonl'.",
+            $"  Detect:Events:SnapshotDirectory: '{aFile}' is a file, not a folder.",
+            "  Detect:Logging:FilePath: folder '/proc/parnet-detect' cannot be created or written: Could not find file '/proc/parnet-detect'.",
+        ], lines[1..]);
+        Assert.Equal(0, detector.Calls);
+    }
+
+    [Theory]
+    [InlineData("Events:JsonLinesPath", "{0}/a-file/events.jsonl", "'{0}/a-file' is a file, not a folder.")]
+    [InlineData("Events:JsonLinesPath", "{0}/", "'{0}/' is a folder; give a file in it, e.g. '{0}/events.jsonl'.")]
+    [InlineData("Logging:FilePath", "{0}", "'{0}' is a folder; give a file in it, e.g. '{0}/service-.log'.")]
+    [InlineData("Logging:FilePath", "{0}/a-file/service-.log", "'{0}/a-file' is a file, not a folder.")]
+    [InlineData("Events:SnapshotDirectory", "/proc/parnet-detect", "folder '/proc/parnet-detect' cannot be created or written: Could not find file '/proc/parnet-detect'.")]
+    [InlineData("Events:SnapshotDirectory", "{0}/new/snapshots", null)] // created
+    [InlineData("Events:JsonLinesPath", "{0}/new/events.jsonl", null)]
+    public void Output_paths_are_checked_for_every_sink(string field, string path, string? problem)
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "a-file"), "");
+        var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x", Snapshots = true }] };
+        o.Events.JsonLinesPath = o.Events.SnapshotDirectory = Path.Combine(dir, "fine");
+        o.Events.JsonLinesPath += "/events.jsonl";
+        path = string.Format(path, dir);
+        switch (field)
+        {
+            case "Events:JsonLinesPath": o.Events.JsonLinesPath = path; break;
+            case "Events:SnapshotDirectory": o.Events.SnapshotDirectory = path; break;
+            default: o.Logging.FilePath = path; break;
+        }
+        Assert.Equal(problem == null ? [] : [$"Detect:{field}: {string.Format(problem, dir)}"], OutputPaths.Problems(o));
+    }
+
+    [Fact]
     public async Task A_taken_port_is_exit_code_1_after_stopping_what_had_started()
     {
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
