@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ParNetDetect.Service.Hosting;
 
 namespace ParNetDetect.Service.Events;
 
@@ -10,7 +10,7 @@ namespace ParNetDetect.Service.Events;
 /// flushes every sink within the host's shutdown timeout. Registered before the detection loop, so it stops after
 /// it and receives the loop's last "gone" events.
 /// </summary>
-public sealed class EventDispatcher : BackgroundService
+public sealed class EventDispatcher : AfterListeningService
 {
     readonly Channel<object> _queue;
     readonly IReadOnlyList<IEventSink> _sinks;
@@ -40,10 +40,10 @@ public sealed class EventDispatcher : BackgroundService
         if (!_queue.Writer.TryWrite(message)) Interlocked.Increment(ref _dropped);
     }
 
-    public override async Task StartAsync(CancellationToken ct)
+    public override async Task StartedAsync(CancellationToken ct)
     {
         foreach (var sink in _sinks) await Guard(sink, () => sink.StartAsync(ct)); // a sink that cannot start must not stop the others
-        await base.StartAsync(ct);
+        await base.StartedAsync(ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -21,6 +21,7 @@ public static class ServiceLogging
         config.MinimumLevel.Is(level)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
+            .Filter.ByExcluding(IsHostStartFailure)
             .Enrich.FromLogContext();
         bool journal = Environment.GetEnvironmentVariable("JOURNAL_STREAM") != null;
         if (journal) config.Enrich.With<SyslogPriority>();
@@ -33,6 +34,13 @@ public static class ServiceLogging
                     retainedFileCountLimit: options.RetainedFiles, shared: false);
         }));
     }
+
+    /// <summary>The host's own "Hosting failed to start" with a stack trace: ServiceRunner reports a failed start
+    /// in one line instead (e.g. "could not start: Failed to bind to address ...: address already in use.").</summary>
+    static bool IsHostStartFailure(LogEvent e) =>
+        e.Properties.TryGetValue("EventId", out var id) && id is StructureValue s &&
+        s.Properties.Any(p => p is { Name: "Name", Value: ScalarValue { Value: "HostedServiceStartupFaulted" } }) &&
+        e.Properties.TryGetValue("SourceContext", out var source) && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" };
 
     sealed class SyslogPriority : ILogEventEnricher
     {

@@ -30,19 +30,21 @@ public static class ServiceRunner
             await settings.ErrorOutput.WriteLineAsync($"detect serve: {CredentialMask.Apply(e.Message)}");
             return ConfigurationError;
         }
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");
         try
         {
             await app.StartAsync();
         }
-        catch (IOException e) // e.g. the HTTP port is taken
+        catch (Exception e) when (e is not OutOfMemoryException) // e.g. the HTTP port is taken
         {
-            // Kestrel binds last, after the cameras and the detection loop started: stop those before leaving.
+            // Cameras and sinks start only once HTTP listens (AfterListeningService), so nothing else ran. One line
+            // says why (the host's own report is filtered out of the log); Logging:Level Debug adds the details.
+            logger.LogDebug(e, "Start failed");
             await app.StopAsync();
             await app.DisposeAsync();
             await settings.ErrorOutput.WriteLineAsync($"detect serve: could not start: {CredentialMask.Apply(e.Message)}");
             return 1;
         }
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");
         foreach (string url in ListeningUrls(app))
             logger.LogInformation("Live view: {Url}/", url.TrimEnd('/'));
         await app.WaitForShutdownAsync();

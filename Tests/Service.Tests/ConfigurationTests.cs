@@ -1,3 +1,4 @@
+using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Hosting;
 
@@ -219,21 +220,39 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task A_taken_port_is_exit_code_1_after_stopping_what_had_started()
+    public async Task A_taken_port_is_one_line_and_exit_code_1_with_nothing_started()
     {
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
         string dir = Support.TestVideos.TempDirectory();
+        string events = Path.Combine(dir, "events.jsonl"), logs = Path.Combine(dir, "logs");
         var overrides = new Dictionary<string, string?>
         {
             ["Detect:Cameras:0:Id"] = "a",
             ["Detect:Cameras:0:Source"] = Support.TestVideos.MovingSquare(dir),
-            ["Detect:Events:JsonLinesPath"] = Path.Combine(dir, "events.jsonl"),
+            ["Detect:Events:JsonLinesPath"] = events,
+            ["Detect:Logging:FilePath"] = Path.Combine(logs, "service-.log"),
             ["Detect:Http:Urls"] = $"http://127.0.0.1:{port}",
         };
         var detector = new Support.FakeDetector();
-        int code = await ServiceRunner.RunAsync(null, null, overrides, new ServiceHostSettings { CreateDetector = _ => detector });
+        int sourcesCreated = 0;
+        var errors = new StringWriter();
+        int code = await ServiceRunner.RunAsync(null, null, overrides, new ServiceHostSettings
+        {
+            CreateDetector = _ => detector,
+            CreateSource = c => { Interlocked.Increment(ref sourcesCreated); return FrameSources.Create(c); },
+            ErrorOutput = errors,
+        });
+
         Assert.Equal(1, code);
+        Assert.Equal($"detect serve: could not start: Failed to bind to address http://127.0.0.1:{port}: address already in use.",
+            errors.ToString().TrimEnd());
+        Assert.Equal(0, sourcesCreated); // no camera was opened...
+        Assert.Equal(0, detector.Calls);
+        Assert.False(File.Exists(events)); // ...and no sink started
+        string log = string.Concat(Directory.GetFiles(logs).Select(File.ReadAllText));
+        Assert.DoesNotContain("Hosting failed to start", log); // the one line above is the whole report: no stack trace
+        Assert.DoesNotContain("AddressInUseException", log);
     }
 }
