@@ -79,6 +79,53 @@ public class ConfigurationTests
         Assert.Contains("not valid JSON", Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Load(WriteJson("{ \"Detect\": "))).Message);
     }
 
+    [Theory]
+    [InlineData("{ \"Detect\": {\n  \"Cameras\": [ { \"Id\": \"a\" \"Source\": \"x\" } ] } }", 2, 28, "'\"' is invalid after a value.")]
+    [InlineData("{ \"Detect\": {\n  \"Http\": { \"Urls\": \"http://127.0.0.1:8080\", }\n  \"Mqtt\": {} } }", 3, 3, "'\"' is invalid after a value.")]
+    [InlineData("{ \"Detect\": {\n  \"Cameras\": [ { \"Id\": \"Entrée\", \"Source\": x } ] } }", 2, 44, "'x' is an invalid start of a value.")]
+    public void Broken_json_is_one_line_with_file_line_and_column(string json, int line, int column, string what)
+    {
+        string path = WriteJson(json);
+        string message = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Load(path)).Message;
+        Assert.StartsWith($"configuration file '{path}' is not valid JSON: line {line}, column {column}: {what}", message);
+        Assert.DoesNotContain("\n", message);
+        Assert.DoesNotContain("BytePositionInLine", message);
+    }
+
+    [Fact]
+    public void A_type_error_does_not_hide_the_other_bad_fields()
+    {
+        string json = """
+            { "Detect": {
+                "Cameras": [ { "Id": "a", "Source": "x", "FpsCap": "abc", "Confidence": 1.5, "Confidense": 0.3, "Motion": 5,
+                               "Zones": [ { "Name": "z", "Points": [[0, 0], [1, "one"], [1, 1]] } ] } ],
+                "Events": { "QueueCapacity": "lots" },
+                "Http": { "JpegQuality": 500 } } }
+            """;
+        var e = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(json))));
+        Assert.Equal("""
+            invalid configuration:
+              Detect:Cameras:0:Confidense: unknown setting (misspelt?).
+              Detect:Cameras:0:FpsCap: 'abc' is not a valid Double.
+              Detect:Cameras:0:Motion: '5' is a value, but this setting is a section ({ ... }).
+              Detect:Cameras:0:Zones:0:Points:1:1: 'one' is not a valid Double.
+              Detect:Events:QueueCapacity: 'lots' is not a valid Int32.
+              Detect:Cameras:0:Confidence: must be in [0, 1] (got 1.5).
+              Detect:Http:JpegQuality: must be in [1, 100] (got 500).
+            """.ReplaceLineEndings("\n").TrimEnd(), e.Message);
+    }
+
+    [Fact]
+    public async Task Runner_exits_78_with_one_line_on_broken_json()
+    {
+        string path = WriteJson("{ \"Detect\": { \"Cameras\": [ }");
+        var errors = new StringWriter();
+        int code = await ServiceRunner.RunAsync(path, null, null, new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector(), ErrorOutput = errors });
+        Assert.Equal(ServiceRunner.ConfigurationError, code);
+        Assert.Equal($"detect serve: configuration file '{path}' is not valid JSON: line 1, column 28: '}}' is an invalid start of a value.",
+            errors.ToString().TrimEnd());
+    }
+
     [Fact]
     public void Environment_and_overrides_win_over_the_file()
     {
