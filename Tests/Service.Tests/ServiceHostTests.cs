@@ -72,6 +72,26 @@ public class ServiceHostTests
     }
 
     [Fact]
+    public async Task The_default_log_keeps_camera_states_and_leaves_object_events_to_the_sinks()
+    {
+        string dir = TestVideos.TempDirectory();
+        var cam = TestHost.FileCamera("yard", TestVideos.MovingSquare(dir));
+        cam.Zones = [new ZoneOptions { Name = "right", Points = [[0.5, 0], [1, 0], [1, 1], [0.5, 1]] }];
+        var options = TestHost.DefaultOptions(dir, cam);
+        string logs = Path.Combine(dir, "logs");
+        options.Logging = new LoggingOptions { FilePath = Path.Combine(logs, "service-.log") }; // the default level
+        var host = await TestHost.StartAsync(options, dir);
+        var camera = host.Cameras.Find("yard")!;
+        await TestHost.WaitUntil(() => camera.Metrics.Events >= 2, "the new and entered events");
+        await host.DisposeAsync();
+
+        Assert.Contains("\"entered\"", File.ReadAllText(options.Events.JsonLinesPath!)); // the events went to their sink...
+        string log = string.Concat(Directory.GetFiles(logs).Select(File.ReadAllText));
+        Assert.Contains("Camera {CameraId} opened {Source}", log); // ...the log has the camera's state changes...
+        Assert.DoesNotContain("#{ObjectId}", log); // ...and no line per object event
+    }
+
+    [Fact]
     public async Task A_corrupt_file_fails_only_its_camera_with_a_clear_error()
     {
         string dir = TestVideos.TempDirectory();
