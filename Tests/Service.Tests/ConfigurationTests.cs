@@ -199,6 +199,16 @@ public class DeployFilesTests
     }
 
     [Fact]
+    public void Service_doc_names_where_the_demo_and_a_configured_service_write_events()
+    {
+        string doc = File.ReadAllText(RepoFile("docs/service.md"));
+        Assert.Contains($"`{DemoConfiguration.EventsFile}`", doc);
+        Assert.Contains($"`{DemoConfiguration.SnapshotFolder}/`", doc);
+        Assert.Contains($"| `Events:JsonLinesPath` | `{new EventOptions().JsonLinesPath}` |", doc);
+        Assert.Contains($"| `Events:SnapshotDirectory` | `{new EventOptions().SnapshotDirectory}` |", doc);
+    }
+
+    [Fact]
     public void Unit_file_is_a_notify_service_with_watchdog_and_config_exit_code()
     {
         string unit = File.ReadAllText(RepoFile("deploy/parnet-detect.service"));
