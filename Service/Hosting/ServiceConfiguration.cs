@@ -70,7 +70,14 @@ public static class ServiceConfiguration
         // range checks then still report every other field.
         var good = section.AsEnumerable().Where(kv => !bad.Any(b => IsAtOrBelow(kv.Key, b.Path)));
         var options = new ServiceOptions();
-        new ConfigurationBuilder().AddInMemoryCollection(good).Build().GetSection(ServiceOptions.SectionName).Bind(options);
+        try
+        {
+            new ConfigurationBuilder().AddInMemoryCollection(good).Build().GetSection(ServiceOptions.SectionName).Bind(options);
+        }
+        catch (InvalidOperationException e) // a conversion the checks above did not foresee
+        {
+            throw ConfigurationException.Listing(bad.Select(b => $"{b.Path}: {b.Problem}").Append(e.Message));
+        }
         // A range check on a bad value's field or its container (a point with a bad coordinate) would repeat it.
         var outOfRange = ServiceOptionsValidator.Validate(options)
             .Where(error => !bad.Any(b => IsAtOrBelow(b.Path, FieldOf(error)) && Depth(b.Path) - Depth(FieldOf(error)) <= 1));
