@@ -4,7 +4,8 @@ namespace ParNetDetect.Service.Configuration;
 /// Checks at start that this user can write every file and folder the service writes: the events file, the snapshot
 /// folder (when a camera takes snapshots) and the log file. A folder given for a file, a file given for a folder, a
 /// folder that cannot be created or a missing permission is a configuration error naming the field, instead of a
-/// crash when a sink first opens the path. Missing folders are created, as the sinks would create them.
+/// crash when a sink first opens the path. Missing folders are created, as the sinks would create them. Run with
+/// the other configuration checks (<see cref="Hosting.ServiceConfiguration.Bind"/>), so one message lists them all.
 /// </summary>
 public static class OutputPaths
 {
@@ -22,13 +23,6 @@ public static class OutputPaths
         if (!string.IsNullOrWhiteSpace(o.Logging.FilePath))
             Check("Logging:FilePath", FileProblem(o.Logging.FilePath, "service-.log"));
         return problems;
-    }
-
-    /// <summary>Throws one <see cref="ConfigurationException"/> naming every output that cannot be written.</summary>
-    public static void ThrowIfUnwritable(ServiceOptions o)
-    {
-        var problems = Problems(o);
-        if (problems.Count > 0) throw ConfigurationException.Listing(problems);
     }
 
     static string? FileProblem(string path, string exampleName)

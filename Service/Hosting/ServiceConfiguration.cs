@@ -59,9 +59,10 @@ public static class ServiceConfiguration
 
     /// <summary>
     /// Binds and validates the "Detect" section; throws one <see cref="ConfigurationException"/> naming every bad
-    /// field: unknown keys, values of the wrong type and values out of range, all in one run.
+    /// field: unknown keys, values of the wrong type, values out of range and whatever <paramref name="alsoCheck"/>
+    /// finds (the runner passes <see cref="OutputPaths.Problems"/>), all in one run.
     /// </summary>
-    public static ServiceOptions Bind(IConfiguration configuration)
+    public static ServiceOptions Bind(IConfiguration configuration, Func<ServiceOptions, IReadOnlyList<string>>? alsoCheck = null)
     {
         var section = configuration.GetSection(ServiceOptions.SectionName);
         var bad = new List<(string Path, string Problem)>();
@@ -81,7 +82,7 @@ public static class ServiceConfiguration
         // A range check on a bad value's field or its container (a point with a bad coordinate) would repeat it.
         var outOfRange = ServiceOptionsValidator.Validate(options)
             .Where(error => !bad.Any(b => IsAtOrBelow(b.Path, FieldOf(error)) && Depth(b.Path) - Depth(FieldOf(error)) <= 1));
-        var problems = bad.Select(b => $"{b.Path}: {b.Problem}").Concat(outOfRange).ToList();
+        var problems = bad.Select(b => $"{b.Path}: {b.Problem}").Concat(outOfRange).Concat(alsoCheck?.Invoke(options) ?? []).ToList();
         if (problems.Count > 0) throw ConfigurationException.Listing(problems);
         return options;
     }

@@ -35,10 +35,8 @@ public sealed class ServiceHostSettings
 /// </summary>
 public static class ServiceHost
 {
-    /// <summary>Builds the service; throws <see cref="ConfigurationException"/> if an output path cannot be written.</summary>
     public static WebApplication Build(ServiceOptions options, ServiceHostSettings settings)
     {
-        OutputPaths.ThrowIfUnwritable(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(ServiceOptionsValidator.SplitUrls(options.Http.Urls).ToArray());
         builder.Services.AddSystemd();

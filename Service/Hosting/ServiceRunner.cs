@@ -22,7 +22,7 @@ public static class ServiceRunner
         WebApplication app;
         try
         {
-            var options = ServiceConfiguration.Bind(ServiceConfiguration.Load(configFile, defaults, overrides));
+            var options = ServiceConfiguration.Bind(ServiceConfiguration.Load(configFile, defaults, overrides), OutputPaths.Problems);
             app = ServiceHost.Build(options, settings);
         }
         catch (ConfigurationException e)

@@ -221,7 +221,7 @@ public class DeployFilesTests
 public class RunnerTests
 {
     [Fact]
-    public async Task Every_unwritable_output_path_is_named_with_exit_code_78_before_anything_starts()
+    public async Task Every_unwritable_output_path_is_named_with_the_other_bad_fields_and_exit_code_78()
     {
         string dir = Support.TestVideos.TempDirectory();
         string aFile = Path.Combine(dir, "a-file");
@@ -231,6 +231,7 @@ public class RunnerTests
             ["Detect:Cameras:0:Id"] = "a",
             ["Detect:Cameras:0:Source"] = Support.TestVideos.MovingSquare(dir),
             ["Detect:Cameras:0:Snapshots"] = "true",
+            ["Detect:Cameras:0:FpsCap"] = "fast",
             ["Detect:Events:JsonLinesPath"] = dir, // a folder
             ["Detect:Events:SnapshotDirectory"] = aFile, // a file
             ["Detect:Logging:FilePath"] = "/proc/parnet-detect/service-.log", // a folder nobody can create
@@ -244,6 +245,7 @@ public class RunnerTests
         string[] lines = errors.ToString().TrimEnd().Split('\n');
         Assert.Equal("detect serve: invalid configuration:", lines[0]);
         Assert.Equal([
+            "  Detect:Cameras:0:FpsCap: 'fast' is not a valid Double.",
             $"  Detect:Events:JsonLinesPath: '{dir}' is a folder; give a file in it, e.g. '{dir}/events.jsonl'.",
             $"  Detect:Events:SnapshotDirectory: '{aFile}' is a file, not a folder.",
             "  Detect:Logging:FilePath: folder '/proc/parnet-detect' cannot be created or written: Could not find file '/proc/parnet-detect'.",
