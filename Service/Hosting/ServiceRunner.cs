@@ -37,10 +37,10 @@ public static class ServiceRunner
         }
         catch (Exception e) when (e is not OutOfMemoryException) // e.g. the HTTP port is taken
         {
-            // Cameras and sinks start only once HTTP listens (AfterListeningService), so nothing else ran. One line
-            // says why (the host's own report is filtered out of the log); Logging:Level Debug adds the details.
+            // Cameras and sinks start only once HTTP listens (AfterListeningService), so nothing ran that needs
+            // stopping (and a stop would log "Application is shutting down"). One line says why (the host's own
+            // report is filtered out of the log); Logging:Level Debug adds the details.
             logger.LogDebug(e, "Start failed");
-            await app.StopAsync();
             await app.DisposeAsync();
             await settings.ErrorOutput.WriteLineAsync($"detect serve: could not start: {CredentialMask.Apply(e.Message)}");
             return 1;

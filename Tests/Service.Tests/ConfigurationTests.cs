@@ -284,6 +284,7 @@ public class RunnerTests
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();
         int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        int free = Support.ExternalProcess.FreeTcpPort();
         string dir = Support.TestVideos.TempDirectory();
         string events = Path.Combine(dir, "events.jsonl"), logs = Path.Combine(dir, "logs");
         var overrides = new Dictionary<string, string?>
@@ -292,7 +293,7 @@ public class RunnerTests
             ["Detect:Cameras:0:Source"] = Support.TestVideos.MovingSquare(dir),
             ["Detect:Events:JsonLinesPath"] = events,
             ["Detect:Logging:FilePath"] = Path.Combine(logs, "service-.log"),
-            ["Detect:Http:Urls"] = $"http://127.0.0.1:{port}",
+            ["Detect:Http:Urls"] = $"http://127.0.0.1:{free};http://127.0.0.1:{port}",
         };
         var detector = new Support.FakeDetector();
         int sourcesCreated = 0;
@@ -313,5 +314,8 @@ public class RunnerTests
         string log = string.Concat(Directory.GetFiles(logs).Select(File.ReadAllText));
         Assert.DoesNotContain("Hosting failed to start", log); // the one line above is the whole report: no stack trace
         Assert.DoesNotContain("AddressInUseException", log);
+        Assert.DoesNotContain("shutting down", log); // nothing had started, so nothing is stopped
+        using var rebind = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, free);
+        rebind.Start(); // the address bound before the failure was released
     }
 }
