@@ -18,7 +18,9 @@ public static partial class CredentialMask
     [GeneratedRegex(@"(?<=\b[a-z][a-z0-9+.\-]*://)[^\s/?#]*@", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UserInfo();
 
-    [GeneratedRegex(@"(?<=[?&;][^\s=&#?;]*(?:user|pass|pwd|token|key|auth|secret)[^\s=&#?;]*=)[^\s&#]+",
+    // A value runs to '&', '#' or whitespace; a quote or colon just before the end is the text's, not the value's
+    // ("'...?token=x' ended", "...?token=x: Connection refused"), so masking a message twice changes nothing.
+    [GeneratedRegex(@"(?<=[?&;][^\s=&#?;]*(?:user|pass|pwd|token|key|auth|secret)[^\s=&#?;]*=)[^\s&#]+?(?=['"":]?(?:[\s&#]|$))",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretParameterValue();
 

@@ -24,8 +24,10 @@ public class CredentialTests
     [InlineData("rtsp://u:p@cam/s?key=k", "rtsp://***@cam/s?key=***")]
     // URLs inside free text (ffmpeg's stderr), several per line; the rest of the text is kept
     [InlineData("rtsp://admin:Pass%2Dword@127.0.0.1:1/s: Connection refused", "rtsp://***@127.0.0.1:1/s: Connection refused")]
-    [InlineData("'http://a:b@h/x' then 'rtmp://c:d@h2/y?token=t'", "'http://***@h/x' then 'rtmp://***@h2/y?token=***")]
+    [InlineData("'http://a:b@h/x' then 'rtmp://c:d@h2/y?token=t'", "'http://***@h/x' then 'rtmp://***@h2/y?token=***'")]
     [InlineData("GET /api/cameras?api_key=s3cret HTTP/1.1", "GET /api/cameras?api_key=*** HTTP/1.1")]
+    [InlineData("'rtsp://u:p@h/s?token=t' ended: http://h/x?pwd=a'b:c: refused", "'rtsp://***@h/s?token=***' ended: http://h/x?pwd=***: refused")]
+    [InlineData("'rtsp://***@h/s?token=***' ended", "'rtsp://***@h/s?token=***' ended")] // masking twice changes nothing
     // nothing to mask
     [InlineData("rtsp://cam.local:554/stream1", "rtsp://cam.local:554/stream1")]
     [InlineData("http://cam/path/with@sign?q=1", "http://cam/path/with@sign?q=1")]
