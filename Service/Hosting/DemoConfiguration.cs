@@ -8,6 +8,10 @@ namespace ParNetDetect.Service.Hosting;
 /// </summary>
 public static class DemoConfiguration
 {
+    /// <summary>Where the demo writes, relative to the working directory: under runs/ (git-ignored) rather than the
+    /// service's default events/, since the demo usually runs in a checkout. docs/service.md names both.</summary>
+    public const string EventsFile = "runs/serve/events.jsonl", SnapshotFolder = "runs/serve/snapshots";
+
     public static string VideoPath =>
         Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
@@ -27,9 +31,8 @@ public static class DemoConfiguration
             ["Detect:Cameras:0:Source"] = video,
             ["Detect:Cameras:0:Loop"] = "true",
             ["Detect:Cameras:0:FpsCap"] = "10",
-            // Under runs/ (git-ignored) rather than the default events/, since the demo usually runs in a checkout.
-            ["Detect:Events:JsonLinesPath"] = "runs/serve/events.jsonl",
-            ["Detect:Events:SnapshotDirectory"] = "runs/serve/snapshots",
+            ["Detect:Events:JsonLinesPath"] = EventsFile,
+            ["Detect:Events:SnapshotDirectory"] = SnapshotFolder,
             ["Detect:Cameras:0:Zones:0:Name"] = "left-half",
             ["Detect:Cameras:0:Zones:0:Points:0:0"] = "0", ["Detect:Cameras:0:Zones:0:Points:0:1"] = "0",
             ["Detect:Cameras:0:Zones:0:Points:1:0"] = "0.5", ["Detect:Cameras:0:Zones:0:Points:1:1"] = "0",

@@ -136,7 +136,8 @@ public sealed class CameraRuntime : IDisposable
         var evt = new ObjectEvent(type, Id, o.Id, Label(o.Box.ClassIndex), o.Box.Score, BoxJson.From(o.Box), e.Zone,
             o.Zones, at, o.FirstSeen, e.Type is TrackEventType.New or TrackEventType.Entered ? snapshotFile : null);
         Metrics.EventRaised();
-        _logger.LogInformation("Camera {CameraId}: {Label} #{ObjectId} {EventType}{ZoneSuffix}",
+        // Debug, not Information: events (several a second) belong to the sinks; the default log keeps camera states.
+        _logger.LogDebug("Camera {CameraId}: {Label} #{ObjectId} {EventType}{ZoneSuffix}",
             Id, evt.Label, o.Id, type, e.Zone == null ? "" : " " + e.Zone);
         dispatcher.Enqueue(evt);
     }
@@ -165,8 +166,8 @@ public sealed class CameraRuntime : IDisposable
         {
             int index = names.FindIndex(n => string.Equals(n, options.Classes[i], StringComparison.OrdinalIgnoreCase));
             if (index < 0)
-                throw new ConfigurationException(
-                    $"invalid configuration:\n  {ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)}).");
+                throw ConfigurationException.Listing([
+                    $"{ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)})."]);
             keep[index] = true;
         }
         return keep;

@@ -32,7 +32,7 @@ public class LivePageTests
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(300));
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"page check failed: {await stderr}{await stdout}");
 

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Metrics;
@@ -18,7 +19,7 @@ public class OutputTests
     {
         string dir = Support.TestVideos.TempDirectory();
         var options = new EventOptions { JsonLinesPath = Path.Combine(dir, "events.jsonl"), MaxFileBytes = 4096, RetainedFiles = 2 };
-        var sink = new JsonLinesEventSink(options);
+        var sink = new JsonLinesEventSink(options, NullLogger<JsonLinesEventSink>.Instance);
         await sink.StartAsync(default);
         for (int i = 0; i < 100; i++) await sink.WriteEventAsync(Event(i), default);
         await sink.DisposeAsync();
@@ -31,6 +32,43 @@ public class OutputTests
         Assert.Equal(99, last.GetProperty("objectId").GetInt64());
         Assert.Equal("square", last.GetProperty("label").GetString());
         Assert.Equal(3, last.GetProperty("box").GetProperty("x2").GetSingle());
+    }
+
+    [Fact]
+    public async Task Json_lines_sink_that_cannot_write_drops_and_counts_then_recovers()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        string folder = Path.Combine(dir, "events");
+        File.WriteAllText(folder, "a file where the folder should be");
+        var sink = new JsonLinesEventSink(new EventOptions { JsonLinesPath = Path.Combine(folder, "events.jsonl") },
+            NullLogger<JsonLinesEventSink>.Instance, retryEvery: TimeSpan.Zero);
+        await sink.StartAsync(default);
+        await sink.WriteEventAsync(Event(1), default);
+        await sink.FlushAsync(default);
+        Assert.Equal(1, sink.Dropped);
+
+        File.Delete(folder); // the obstacle goes: the next write reopens the file
+        await sink.WriteEventAsync(Event(2), default);
+        await sink.DisposeAsync();
+        Assert.Equal(1, sink.Dropped);
+        Assert.Equal(2, JsonDocument.Parse(Assert.Single(File.ReadAllLines(Path.Combine(folder, "events.jsonl")))).RootElement.GetProperty("objectId").GetInt64());
+    }
+
+    [Fact]
+    public async Task Json_lines_sink_whose_folder_goes_away_mid_run_drops_instead_of_throwing()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        string folder = Path.Combine(dir, "events");
+        var sink = new JsonLinesEventSink(new EventOptions { JsonLinesPath = Path.Combine(folder, "events.jsonl"), MaxFileBytes = 4096 },
+            NullLogger<JsonLinesEventSink>.Instance);
+        await sink.StartAsync(default);
+        for (int i = 0; i < 10; i++) await sink.WriteEventAsync(Event(i), default);
+        Directory.Delete(folder, recursive: true);
+        File.WriteAllText(folder, "a file where the folder was"); // rotation and reopening now fail
+        for (int i = 10; i < 100; i++) await sink.WriteEventAsync(Event(i), default);
+        await sink.FlushAsync(default);
+        await sink.DisposeAsync();
+        Assert.InRange(sink.Dropped, 1, 90);
     }
 
     [Fact]
