@@ -43,8 +43,9 @@ public sealed class GraphBuilder
     /// <summary>Declares a graph input of element type float.</summary>
     public string Input(string name, params Dim[] shape)
     {
-        Graph.Input.Add(ValueInfo(UniqueName(name), TensorProto.Types.DataType.Float, shape));
-        return name;
+        var input = ValueInfo(UniqueName(name), TensorProto.Types.DataType.Float, shape);
+        Graph.Input.Add(input);
+        return input.Name;
     }
 
     /// <summary>Declares an existing tensor a graph output.</summary>
@@ -75,7 +76,7 @@ public sealed class GraphBuilder
         return Floats(name, values, dims.Length > 0 ? dims : t.shape);
     }
 
-    /// <summary>A 1-D int64 tensor (shapes, axes, split sizes); an empty <paramref name="dims"/> means 1-D.</summary>
+    /// <summary>A 1-D int64 tensor (shapes, axes, split sizes).</summary>
     public string Int64s(string name, params long[] values) =>
         AddInitializer(name, TensorProto.Types.DataType.Int64, MemoryMarshal.AsBytes(values.AsSpan()), values.Length);
 

@@ -3,7 +3,7 @@ namespace ParNetDetect.Onnx.Quantization;
 /// <summary>
 /// One tensor's values over all calibration images, in a single pass: the exact minimum and maximum, and a
 /// histogram on a range symmetric about 0 that doubles (merging bin pairs, so no count moves to a wrong bin) when a
-/// value falls outside, for the percentile method.
+/// value falls outside, for the percentile and entropy methods.
 /// </summary>
 public sealed class ActivationStatistics
 {
@@ -43,12 +43,21 @@ public sealed class ActivationStatistics
         halfRange *= 2;
     }
 
-    /// <summary>The range to quantize: [min, max], or the percentile cut with (100 - p) / 2 percent of values beyond
-    /// each end (never wider than [min, max]).</summary>
+    /// <summary>The range to quantize: [min, max]; the percentile cut with (100 - p) / 2 percent of values beyond
+    /// each end; or the entropy method's symmetric range. Never wider than [min, max].</summary>
     public (float Min, float Max) Range(CalibrationMethod method, double percentile)
     {
         if (total == 0) throw new InvalidOperationException("no values were observed.");
-        if (method == CalibrationMethod.MinMax) return (Min, Max);
+        return method switch
+        {
+            CalibrationMethod.MinMax => (Min, Max),
+            CalibrationMethod.Entropy => EntropyRange(),
+            _ => PercentileRange(percentile),
+        };
+    }
+
+    (float Min, float Max) PercentileRange(double percentile)
+    {
         double tail = (100 - percentile) / 200 * total;
         double width = 2 * halfRange / Bins;
         int lowBin = 0, highBin = Bins - 1;
@@ -56,5 +65,62 @@ public sealed class ActivationStatistics
         for (long seen = 0; highBin > 0 && seen + counts[highBin] <= tail; highBin--) seen += counts[highBin];
         float lo = (float)(-halfRange + lowBin * width), hi = (float)(-halfRange + (highBin + 1) * width);
         return (Math.Max(lo, Min), Math.Min(hi, Max));
+    }
+
+    /// <summary>
+    /// Over symmetric windows [-t, t) of the histogram (t a multiple of 8 bins), the one minimising KL(P || Q): P the
+    /// window's counts with the values beyond it added to its end bins, Q the window merged into 128 levels and
+    /// spread back evenly over the bins that held values. As TensorRT's and ONNX Runtime's entropy calibrators.
+    /// </summary>
+    (float Min, float Max) EntropyRange()
+    {
+        const int levels = 128, step = 8;
+        int zero = Bins / 2;
+        double width = 2 * halfRange / Bins, bestDivergence = double.MaxValue;
+        int bestHalf = zero;
+        var p = new double[Bins];
+        var q = new double[Bins];
+        for (int half = levels / 2; half <= zero; half += step)
+        {
+            int start = zero - half, n = 2 * half;
+            for (int k = 0; k < n; k++) p[k] = counts[start + k];
+            for (int k = 0; k < start; k++) p[0] += counts[k];
+            for (int k = start + n; k < Bins; k++) p[n - 1] += counts[k];
+            for (int j = 0; j < levels; j++)
+            {
+                int a = j * n / levels, b = (j + 1) * n / levels;
+                double sum = 0;
+                int nonZero = 0;
+                for (int k = a; k < b; k++)
+                {
+                    sum += counts[start + k];
+                    if (counts[start + k] != 0) nonZero++;
+                }
+                for (int k = a; k < b; k++) q[k] = counts[start + k] != 0 ? sum / nonZero : 0;
+            }
+            double divergence = Divergence(p.AsSpan(0, n), q.AsSpan(0, n));
+            if (divergence < bestDivergence) (bestDivergence, bestHalf) = (divergence, half);
+        }
+        float t = (float)(bestHalf * width);
+        return (Math.Max(-t, Min), Math.Min(t, Max));
+    }
+
+    /// <summary>KL(P || Q) of two unnormalised histograms; Q's empty bins get a small share (smoothing) so that a
+    /// bin P has and Q lacks costs much but finitely.</summary>
+    static double Divergence(ReadOnlySpan<double> p, ReadOnlySpan<double> q)
+    {
+        const double epsilon = 1e-4;
+        double pSum = 0, qSum = 0;
+        foreach (double v in p) pSum += v;
+        foreach (double v in q) qSum += v;
+        if (pSum == 0 || qSum == 0) return double.MaxValue;
+        double divergence = 0;
+        for (int k = 0; k < p.Length; k++)
+        {
+            if (p[k] == 0) continue;
+            double pk = p[k] / pSum, qk = Math.Max(q[k] / qSum, epsilon / p.Length);
+            divergence += pk * Math.Log(pk / qk);
+        }
+        return divergence;
     }
 }

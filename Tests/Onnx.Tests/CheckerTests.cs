@@ -1,4 +1,3 @@
-using ParNetDetect.DetectionHead;
 using ParNetDetect.Onnx.Quantization;
 
 namespace ParNetDetect.Onnx.Tests;
@@ -9,10 +8,8 @@ public sealed class CheckerTests : TorchTest, IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("onnx-checker-").FullName;
 
-    public static TheoryData<string> Variants => new(DetectorVariants.Names);
-
     [SkippableTheory]
-    [MemberData(nameof(Variants))]
+    [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
     public void EveryVariantPassesTheChecker(string name)
     {
         string fixedPath = Path.Combine(dir, "fixed.onnx"), dynamicPath = Path.Combine(dir, "dynamic.onnx");

@@ -13,10 +13,8 @@ public sealed class ExportParityTests(ITestOutputHelper output) : TorchTest
 {
     public const double Tolerance = 1e-4;
 
-    public static TheoryData<string> Variants => new(DetectorVariants.Names);
-
     [Theory]
-    [MemberData(nameof(Variants))]
+    [MemberData(nameof(TestModels.Variants), MemberType = typeof(TestModels))]
     public void MatchesPredictFixedAndDynamic(string name)
     {
         using var model = TestModels.Fused(name, classes: 3, seed: 7);

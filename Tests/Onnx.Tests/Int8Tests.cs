@@ -35,7 +35,7 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
     [Fact]
     public void QuantizedGraphRunsInOnnxRuntimeNearFloat32()
     {
-        foreach (var method in new[] { CalibrationMethod.MinMax, CalibrationMethod.Percentile })
+        foreach (var method in Enum.GetValues<CalibrationMethod>())
         {
             var (fp32, int8) = Export(new Int8Options { Method = method });
             using var scope = NewDisposeScope();
@@ -46,7 +46,10 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
             var meanProb = (expected[TensorIndex.Ellipsis, 4..] - actual[TensorIndex.Ellipsis, 4..]).abs().mean().item<float>();
             output.WriteLine($"{method}: int8 vs fp32 max box error {box:F4} of scale, max prob error {prob:F4}, mean prob error {meanProb:F5}");
             Assert.Equal("int8", int8.Info.Precision);
-            Assert.Contains(method == CalibrationMethod.MinMax ? "min-max" : "percentile 99.999", int8.Info.Quantization);
+            Assert.Contains(method switch
+            {
+                CalibrationMethod.MinMax => "min-max", CalibrationMethod.Entropy => "entropy", _ => "percentile 99.999",
+            }, int8.Info.Quantization);
             Assert.True(box < 0.05 && prob < 0.05 && meanProb < 0.005, $"{method}: box {box}, prob {prob}, mean prob {meanProb}");
         }
     }

@@ -10,7 +10,8 @@ static class OrtRunner
     {
         using var options = new SessionOptions { IntraOpNumThreads = 2, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(model, options);
-        float[] data = input.contiguous().data<float>().ToArray();
+        using var contiguous = input.contiguous();
+        float[] data = contiguous.data<float>().ToArray();
         using var value = OrtValue.CreateTensorValueFromMemory(data, input.shape);
         using var runOptions = new RunOptions();
         using var results = session.Run(runOptions, [OnnxModelInfo.InputName], [value], outputs);

@@ -49,4 +49,19 @@ public sealed class QuantizationRulesTests
         Assert.InRange(hi, 0.95f, 1.1f);
         Assert.Equal((-50f, 80f), stats.Range(CalibrationMethod.Percentile, 100));
     }
+
+    [Fact]
+    public void EntropyKeepsTheBulkAndClipsRareOutliers()
+    {
+        var stats = new ActivationStatistics();
+        var generator = new Random(5);
+        // A bell of values about 0 (sd 1) and a few far outliers.
+        var values = Enumerable.Range(0, 200_000).Select(_ =>
+            (float)(Math.Sqrt(-2 * Math.Log(1 - generator.NextDouble())) * Math.Cos(2 * Math.PI * generator.NextDouble()))).ToArray();
+        stats.Add(values);
+        stats.Add([-60f, 60f]);
+        var (lo, hi) = stats.Range(CalibrationMethod.Entropy, 0);
+        Assert.Equal(-lo, hi, 1e-5f);                  // symmetric about 0
+        Assert.InRange(hi, 2.5f, 20f);                 // beyond the bulk (|x| < 2.5 holds 98.8%), far inside the outliers
+    }
 }

@@ -7,6 +7,8 @@ namespace ParNetDetect.Onnx.Tests;
 /// <summary>Seeded detectors for export tests: random weights and BN statistics (so folding is exercised), fused, eval.</summary>
 static class TestModels
 {
+    public static TheoryData<string> Variants => new(DetectorVariants.Names);
+
     public static YoloDetector Fused(string name, int classes, int seed)
     {
         var model = YoloDetector.Create(name, classes);

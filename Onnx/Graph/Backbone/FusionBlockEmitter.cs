@@ -27,7 +27,7 @@ public static class FusionBlockEmitter
         var interleaved = g.Reshape($"{scope}.interleave", pairs, interleavedShape);
 
         string normed;
-        using (var _ = NewDisposeScope())
+        using (NewDisposeScope())
         {
             var (ys, yt) = Reparameterization.BatchNormAffine(block.StreamNorm);
             var (ms, mt) = Reparameterization.BatchNormAffine(block.MergeNorm);
@@ -41,8 +41,8 @@ public static class FusionBlockEmitter
         long cout = block.Block.FusedConv.weight.shape[0];
         var groups = g.Reshape($"{scope}.shuffle.groups", output, g.Int64s($"{scope}.shuffle.groups.shape", 0, 2, cout / 2, -1));
         var swapped = g.Transpose($"{scope}.shuffle.swap", groups, 0, 2, 1, 3);
-        var outputShape = size is { } s2
-            ? g.Int64s($"{scope}.shuffle.shape", 0, cout, s2.Strided(block.Block.Stride).Height, s2.Strided(block.Block.Stride).Width)
+        var outputShape = size?.Strided(block.Block.Stride) is { } o
+            ? g.Int64s($"{scope}.shuffle.shape", 0, cout, o.Height, o.Width)
             : g.Shape($"{scope}.output_shape", output);
         return g.Reshape($"{scope}.shuffle", swapped, outputShape);
     }

@@ -18,7 +18,7 @@ public static class RepVggSseBlockEmitter
         var y = g.Conv($"{scope}.conv", x, block.FusedConv, ConvRole.Feature);
         var pooled = g.GlobalAveragePool($"{scope}.pool", x);
         string logits;
-        using (var scope_ = NewDisposeScope())
+        using (NewDisposeScope())
         {
             var w = block.Sse.GateConv.weight.detach();
             var weight = w * s.detach().view(1, c, 1, 1);
