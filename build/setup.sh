@@ -34,6 +34,7 @@ if [ "$mode" = test ]; then
   [ -x /usr/sbin/mosquitto ] || optional+=(mosquitto)  # a real MQTT broker for the service's tests
   [ -x /usr/bin/chromium ] || optional+=(chromium)      # the live page, checked headless through Playwright
   command -v npm >/dev/null || optional+=(npm)
+  /usr/bin/python3 -c 'import onnx' 2>/dev/null || optional+=(python3-onnx)  # onnx.checker on the exported graphs
 fi
 if [ ${#required[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ]; then
   pkgs=()
