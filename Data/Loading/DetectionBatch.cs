@@ -1,4 +1,5 @@
 using Tensor = TorchSharp.torch.Tensor;
+using ParNetDetect.Imaging;
 
 namespace ParNetDetect.Data;
 

@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using Scalar = OpenCvSharp.Scalar;
 using Size = OpenCvSharp.Size;
+using ParNetDetect.Imaging;
 
 namespace ParNetDetect.Data;
 
