@@ -1,13 +1,13 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using OpenCvSharp;
-using System.CommandLine;
 using ParNetDetect.CommandLine;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.FileSafety;
 using ParNetDetect.Inference;
 using ParNetDetect.Inference.Drawing;
-using ParNetDetect.FileSafety;
 
 namespace ParNetDetect.Cli.Commands;
 

@@ -1,5 +1,5 @@
-using Tensor = TorchSharp.torch.Tensor;
 using ParNetDetect.Imaging;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace ParNetDetect.Data;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using OpenCvSharp;
-using TorchSharp;
 using ParNetDetect.Imaging;
+using TorchSharp;
 
 namespace ParNetDetect.Data;
 

@@ -1,7 +1,7 @@
 using OpenCvSharp;
+using ParNetDetect.Imaging;
 using Scalar = OpenCvSharp.Scalar;
 using Size = OpenCvSharp.Size;
-using ParNetDetect.Imaging;
 
 namespace ParNetDetect.Data;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
+using ParNetDetect.DetectionHead;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.DetectionHead;
 using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Metrics;

@@ -1,7 +1,7 @@
 using OpenCvSharp;
 using ParNetDetect.Imaging;
-using ParNetDetect.Service.Tracking;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Pipeline;
 

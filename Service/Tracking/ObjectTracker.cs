@@ -1,5 +1,5 @@
-using ParNetDetect.Service.Configuration;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Service.Configuration;
 
 namespace ParNetDetect.Service.Tracking;
 

@@ -1,5 +1,5 @@
-using ParNetDetect.Service.Configuration;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Tests;

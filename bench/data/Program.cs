@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using ParNetDetect.Data;
-using ParNetDetect.Platform;
 using ParNetDetect.Imaging;
+using ParNetDetect.Platform;
 
 // usage: dotnet run -c Release --project bench/data -- coco-json [MB=450] [file]
 //        dotnet run -c Release --project bench/data -- loader DATA [size=640] [workers=2] [batch=16] [batches=20] [opencvThreads=0: default]
