@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Http;
 using ParNetDetect.Service.Pipeline;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 
 namespace ParNetDetect.Service.Pipeline;
 

@@ -161,8 +161,11 @@ sealed class Backend : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         // The graph as ONNX Runtime runs it (layout and fusions applied), for its node count.
-        using (var dump = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                   OptimizedModelFilePath = optimized, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR })
+        using (var dump = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            OptimizedModelFilePath = optimized, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR
+        })
         using (new InferenceSession(path, dump)) { }
         var file = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         Nodes = file.Graph.Node.Count;
