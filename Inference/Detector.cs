@@ -30,9 +30,12 @@ public sealed class Detector : IDisposable
         _single = zeros(1, 3, backend.Info.ImageSize, backend.Info.ImageSize);
     }
 
-    /// <summary>Loads weights ("demo" for the bundled model) into a TorchSharp backend on <paramref name="device"/>.</summary>
-    public static Detector Load(string weights, string device = "cpu") =>
-        new(TorchDetectorBackend.Load(ResolveWeights(weights), device));
+    /// <summary>
+    /// Loads weights ("demo" for the bundled model, a checkpoint or an exported .onnx file) into the backend
+    /// <paramref name="options"/> ask for (by default: by the file's type, on the CPU).
+    /// </summary>
+    public static Detector Load(string weights, BackendOptions? options = null) =>
+        new(DetectorBackends.Open(ResolveWeights(weights), options ?? BackendOptions.Default));
 
     /// <summary>"demo" -> the bundled model; anything else must be an existing file.</summary>
     public static string ResolveWeights(string weights)
