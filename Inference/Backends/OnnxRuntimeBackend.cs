@@ -52,8 +52,12 @@ public sealed class OnnxRuntimeBackend : IDetectorBackend
         using var torchBackend = TorchDetectorBackend.Load(path);
         var export = OnnxExporter.Export(torchBackend.Model, torchBackend.Info,
             new OnnxExportOptions { ImageSize = torchBackend.Info.ImageSize, Dynamic = true });
-        return new OnnxRuntimeBackend(export.ToBytes(), export.Info, path, settings);
+        return FromExport(export, path, settings);
     }
+
+    /// <summary>Runs a graph exported in this process; <paramref name="source"/> names it in messages.</summary>
+    public static OnnxRuntimeBackend FromExport(OnnxExport export, string source, OnnxRuntimeSettings settings) =>
+        new(export.ToBytes(), export.Info, source, settings);
 
     public CheckpointInfo Info { get; }
     public string Source { get; }

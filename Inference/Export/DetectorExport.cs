@@ -35,6 +35,12 @@ public static class DetectorExport
         if (DetectorBackends.IsOnnxFile(weights))
             throw new ArgumentException($"{weights} is already an ONNX graph; export takes a checkpoint.");
         using var backend = TorchDetectorBackend.Load(weights);
+        return Export(backend, settings, calibrationImages);
+    }
+
+    /// <summary>As <see cref="Export(string, ExportSettings, IReadOnlyList{string})"/>, from a loaded (fused) model.</summary>
+    public static OnnxExport Export(TorchDetectorBackend backend, ExportSettings settings, IReadOnlyList<string> calibrationImages)
+    {
         int size = settings.ImageSize ?? backend.Info.ImageSize;
         var options = new OnnxExportOptions
         {
