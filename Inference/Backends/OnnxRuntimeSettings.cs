@@ -19,6 +19,8 @@ public sealed record OnnxRuntimeSettings
     /// <summary>The session options; the caller disposes them once the session exists.</summary>
     public SessionOptions SessionOptions()
     {
+        // ONNX Runtime's own log goes to stdout; a failure reaches the user as this backend's one-line error instead.
+        OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         var options = new SessionOptions
         {
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
@@ -48,7 +50,8 @@ public sealed record OnnxRuntimeSettings
         {
             options.Dispose();
             throw new ArgumentException($"device '{Device}': ONNX Runtime's CUDA provider is not available here " +
-                $"({e.Message.Split('\n')[0].Trim()}). It needs a GPU build (docs/cuda.md), an NVIDIA driver and CUDA 12 with cuDNN 9.", e);
+                $"({e.Message.Split('\n')[0].Trim()}). It needs the GPU build, an NVIDIA driver and the CUDA and cuDNN " +
+                "libraries that build links (docs/cuda.md).", e);
         }
     }
 }
