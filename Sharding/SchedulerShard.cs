@@ -60,7 +60,7 @@ public static partial class SchedulerShard
 
     /// <summary>"i/n", or "auto" for <see cref="FromEnvironment()"/>.</summary>
     public static ShardChoice Resolve(string text) =>
-        text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? FromEnvironment() : new ShardChoice(Shard.Parse(text), text);
+        text.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase) ? FromEnvironment() : new ShardChoice(Shard.Parse(text), "as given");
 
     static ShardChoice SlurmArray(string taskId, Func<string, string?> get)
     {

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using OpenCvSharp;
+using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.DetectionHead.Drawing;
+using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Cli.Commands;
 
@@ -19,15 +21,22 @@ public sealed class PredictCommand : IVerb
         """
         usage: detect predict --weights W|demo --source IMAGE|DIR|VIDEO|CAMERA [--out runs/predict] [--conf 0.25]
                               [--iou 0.45] [--max-det 300] [--device cpu|cuda] [--frames N] [--no-save] [--force]
+                              [--shard i/n|auto]
+               detect predict --merge FILE[,FILE...] [--out runs/predict] [--force]
 
         CAMERA is a device index (0, 1, ...). Images: annotated copies and detections.json (one entry per image) in
         --out. Video or camera: <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame); a camera runs
         until Ctrl-C or --frames. Boxes are x1, y1, x2, y2 in the source's pixels. --out is not written into if it
         holds files, unless --force. --no-save prints detections and writes nothing.
+        --shard i/n (DIR only) detects the i-th of n contiguous parts of the folder, of equal work by image count and
+        size (read from the headers); auto takes i/n from a Slurm array or Kubernetes Indexed Job (docs/cluster.md).
+        --merge joins the parts' detections.json files, listed in shard order, into --out/detections.json, in the
+        order one process writes; a missing part is an error naming its shard.
         """;
 
     public int Run(CommandLine args)
     {
+        if (args.String("merge") is { } merge) return Merge(args, merge);
         string weights = args.Required("weights");
         string source = args.Required("source");
         string outDir = args.String("out", "runs/predict");
@@ -41,7 +50,12 @@ public sealed class PredictCommand : IVerb
         int maxFrames = args.Int("frames", 0, 0, int.MaxValue);
         bool save = !args.Flag("no-save");
         bool force = args.Flag("force");
+        string? shardText = args.String("shard");
         args.EnsureAllUsed();
+        ShardChoice? shard = null;
+        try { if (shardText is not null) shard = SchedulerShard.Resolve(shardText); }
+        catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
+        if (shard is not null && !Directory.Exists(source)) throw new UsageException("--shard needs a folder of images as --source.");
         if (save && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
             throw new IOException($"{outDir} already holds files; pass --force to write into it, or choose another --out.");
         bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
@@ -63,6 +77,11 @@ public sealed class PredictCommand : IVerb
                 .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                 .Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0) throw new IOException($"{source} holds no images ({string.Join(" ", ImageExtensions)}).");
+            if (shard is not null)
+            {
+                files = ImageFilesShard.Select(files, shard.Shard).ToList();
+                Console.WriteLine($"shard {shard.Shard} ({shard.Origin}): {files.Count} images");
+            }
             return Images(detector, files, outDir, options, save);
         }
         if (VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant()))
@@ -104,7 +123,19 @@ public sealed class PredictCommand : IVerb
             File.WriteAllText(json, JsonSerializer.Serialize(entries, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {entries.Count} annotated images and {json}");
         }
-        return failed == files.Count ? 1 : 0;
+        return files.Count > 0 && failed == files.Count ? 1 : 0; // an empty shard is not a failure
+    }
+
+    static int Merge(CommandLine args, string merge)
+    {
+        string output = Path.Combine(args.String("out", "runs/predict"), "detections.json");
+        bool force = args.Flag("force");
+        args.EnsureAllUsed();
+        if (File.Exists(output) && !force) throw new IOException($"{output} exists; pass --force to replace it, or choose another --out.");
+        var parts = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        int images = JsonResultParts.Merge(parts, "file", output);
+        Console.WriteLine($"merged {parts.Length} parts: {images} images in {output}");
+        return 0;
     }
 
     static int Stream(Detector detector, VideoCapture capture, string name, string outDir, DetectOptions options, bool save, int maxFrames)

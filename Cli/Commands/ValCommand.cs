@@ -4,6 +4,7 @@ using System.Text.Json;
 using CocoEval;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Sharding;
 using ParNetDetect.Training.Validation;
 
 namespace ParNetDetect.Cli.Commands;
@@ -16,13 +17,15 @@ public sealed class ValCommand : IVerb
     public string Usage =>
         """
         usage: detect val --data D --weights W|demo [--split val] [--img S] [--batch 16] [--device cpu|cuda] [--workers N]
-                          [--conf 0.001] [--iou 0.65] [--max-det 300] [--save-json FILE] [--json METRICS] [--shard i/n]
+                          [--conf 0.001] [--iou 0.65] [--max-det 300] [--save-json FILE] [--json METRICS] [--shard i/n|auto]
                detect val --data D --merge FILE[,FILE...] [--split val] [--save-json FILE] [--json METRICS]
 
         Prints pycocotools' 12-line summary and a per-class table. --save-json writes detections in COCO results
         format with the dataset's category ids; --json writes the metrics ({"stats": [12 numbers], ...}).
-        --shard i/n evaluates only the i-th of n contiguous parts and needs --save-json; `--merge` then evaluates the
-        parts' files together. --img defaults to the size the weights were trained at.
+        --shard i/n evaluates only the i-th of n contiguous parts of equal work (image count and size) and needs
+        --save-json; --shard auto takes i/n from a Slurm array task or a Kubernetes Indexed Job (docs/cluster.md).
+        --merge then evaluates the parts' files, listed in shard order, together; a missing part is an error
+        naming its shard. --img defaults to the size the weights were trained at.
         """;
 
     public int Run(CommandLine args)
@@ -39,7 +42,7 @@ public sealed class ValCommand : IVerb
             var files = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             // Each part is checked against the whole split's ground truth: a part from another dataset is an error.
             var groundTruth = GroundTruthAdapter.From(whole);
-            var detections = files.SelectMany(f => CocoResultsFile.Load(f, groundTruth)).ToList();
+            var detections = ShardedResults.Load(whole, groundTruth, files);
             Console.WriteLine($"merged {files.Length} files: {detections.Count} detections");
             var result = new CocoEvaluator().Evaluate(groundTruth, detections);
             return Report(result, detections, whole, saveJson, metricsJson,
@@ -60,9 +63,9 @@ public sealed class ValCommand : IVerb
         string? shardText = args.String("shard");
         args.EnsureAllUsed();
         if (img is { } s && s % 32 != 0) throw new UsageException($"--img must be a multiple of 32 (got {s}).");
-        (int, int)? shard = null;
-        try { if (shardText is not null) shard = DatasetShard.Parse(shardText); }
-        catch (ArgumentException e) { throw new UsageException(e.Message); }
+        ShardChoice? shard = null;
+        try { if (shardText is not null) shard = SchedulerShard.Resolve(shardText); }
+        catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
         if (shard is not null && saveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
 
         using var detector = Detector.Load(weights, device);
@@ -71,7 +74,7 @@ public sealed class ValCommand : IVerb
             throw new InvalidDataException(
                 $"{data} (split {split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +
                 $"{detector.Source} was trained on {detector.ClassNames.Count} [{string.Join(", ", detector.ClassNames.Take(6))}...].");
-        IDetectionDataset dataset = shard is { } sh ? new DatasetShard(full, sh.Item1, sh.Item2) : full;
+        IDetectionDataset dataset = shard is not null ? new DatasetShard(full, shard.Shard) : full;
         int size = img ?? detector.ImageSize;
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}) on {dataset.Source}: {dataset.Count} images at {size} px, " +
                           $"conf {options.ConfidenceThreshold}, IoU {options.IouThreshold}, max {options.MaxDetections} per image");
@@ -87,7 +90,7 @@ public sealed class ValCommand : IVerb
         if (shard is { } part)
         {
             CocoResultsFile.Save(saveJson!, pass.Detections);
-            Console.WriteLine($"shard {part.Item1}/{part.Item2}: wrote {saveJson}; evaluate the parts together with --merge.");
+            Console.WriteLine($"shard {part.Shard} ({part.Origin}): wrote {saveJson}; evaluate the parts together with --merge.");
             return 0;
         }
         return Report(validator.Evaluate(pass.Detections), pass.Detections, full, saveJson, metricsJson,

@@ -84,5 +84,5 @@ public sealed class SchedulerShardTests
 
     [Fact]
     public void Explicit_shard_is_parsed_and_named_as_given() =>
-        Assert.Equal(new ShardChoice(new Shard(2, 5), "2/5"), SchedulerShard.Resolve("2/5"));
+        Assert.Equal(new ShardChoice(new Shard(2, 5), "as given"), SchedulerShard.Resolve("2/5"));
 }
