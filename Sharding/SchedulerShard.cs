@@ -51,6 +51,8 @@ public static partial class SchedulerShard
                                             $"host name ending in -ORDINAL (a StatefulSet pod's) gives the index (host name '{hostName}').");
             return Zero(Number("the host name's ordinal", ordinal.Groups[1].Value), count, $"host name {hostName} of {ShardCountVariable}={shards}");
         }
+        if (Get(ShardIndexVariable) is { } orphan)
+            throw new ArgumentException($"auto: {ShardIndexVariable}={orphan} is set but {ShardCountVariable} (the number of instances) is not.");
         string hint = Get("SLURM_JOB_ID") is { } job ? $" (Slurm job {job} is not an array job: submit it with --array=0-N)" : "";
         throw new ArgumentException(
             $"auto: no scheduler shard in the environment{hint}: expected a Slurm array task (SLURM_ARRAY_TASK_ID with " +

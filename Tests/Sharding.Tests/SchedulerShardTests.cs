@@ -55,6 +55,8 @@ public sealed class SchedulerShardTests
         Assert.Equal(new Shard(1, 3), Resolve("parnet-detect-1", ("PARNET_SHARDS", "3"), ("PARNET_SHARD_INDEX", "0")).Shard);
         var e = Assert.Throws<ArgumentException>(() => Resolve("camera-host", ("PARNET_SHARDS", "3")));
         Assert.Contains("host name 'camera-host'", e.Message);
+        e = Assert.Throws<ArgumentException>(() => Resolve("camera-host", ("PARNET_SHARD_INDEX", "1")));
+        Assert.Contains("PARNET_SHARDS (the number of instances) is not", e.Message);
     }
 
     [Fact]
