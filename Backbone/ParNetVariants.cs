@@ -28,6 +28,5 @@ public static class ParNetVariants
     /// <summary>Looks a variant up by name (case-insensitive); unknown names list the known ones.</summary>
     public static ParNetVariant Get(string name) =>
         All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException(
-            $"unknown ParNet variant '{name}'. Known: {string.Join(", ", Names)}.", nameof(name));
+        ?? throw new ArgumentException($"unknown ParNet variant '{name}'. Known: {string.Join(", ", Names)}.");
 }

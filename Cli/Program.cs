@@ -39,7 +39,7 @@ try
 {
     return verb.Run(new CommandLine(args.Skip(1)));
 }
-catch (UsageException e)
+catch (Exception e) when (e is UsageException or ParNetDetect.Training.InvalidOptionException)
 {
     Console.Error.WriteLine($"detect {verb.Name}: {e.Message}\n\n{verb.Usage}");
     return 2;

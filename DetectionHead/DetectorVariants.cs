@@ -27,5 +27,5 @@ public static class DetectorVariants
     /// <summary>Looks a detector up by name (case-insensitive); unknown names list the known ones.</summary>
     public static DetectorVariant Get(string name) =>
         All.FirstOrDefault(v => string.Equals(v.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown detector '{name}'. Known: {string.Join(", ", Names)}.", nameof(name));
+        ?? throw new ArgumentException($"unknown detector '{name}'. Known: {string.Join(", ", Names)}.");
 }

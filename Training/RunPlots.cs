@@ -10,16 +10,19 @@ namespace ParNetDetect.Training;
 public static class RunPlots
 {
     const int Width = 900, Height = 600;
+    const string LossesFile = "losses.png", MapFile = "map.png", PrecisionRecallFile = "pr_curve.png";
+
+    public static readonly string[] Files = [LossesFile, MapFile, PrecisionRecallFile];
 
     public static void WriteCurves(string runDir)
     {
         var rows = ResultsCsv.Read(runDir);
         if (rows.Count == 0) return;
         double[] epochs = rows.Select(r => Number(r["epoch"]) ?? 0).ToArray();
-        Write(Path.Combine(runDir, "losses.png"), "Training loss per epoch (gain-weighted parts)", "Epoch", "Loss", rows, epochs,
+        Write(Path.Combine(runDir, LossesFile), "Training loss per epoch (gain-weighted parts)", "Epoch", "Loss", rows, epochs,
             ("train_box", "box", Colors.Blue), ("train_obj", "objectness", Colors.DarkOrange),
             ("train_cls", "class", Colors.Green), ("train_total", "total", Colors.Black));
-        Write(Path.Combine(runDir, "map.png"), "Validation mAP per epoch", "Epoch", "mAP", rows, epochs,
+        Write(Path.Combine(runDir, MapFile), "Validation mAP per epoch", "Epoch", "mAP", rows, epochs,
             ("val_map50", "mAP50", Colors.Blue), ("val_map50_95", "mAP50-95", Colors.Green));
     }
 
@@ -38,7 +41,7 @@ public static class RunPlots
         var line = plot.Add.ScatterLine(recall, mean, Colors.Blue);
         line.LineWidth = 2.5f;
         plot.Axes.SetLimits(0, 1, 0, 1.02);
-        plot.SavePng(Path.Combine(runDir, "pr_curve.png"), Width, Height);
+        plot.SavePng(Path.Combine(runDir, PrecisionRecallFile), Width, Height);
     }
 
     static void Write(string path, string title, string x, string y, List<Dictionary<string, string>> rows, double[] epochs,

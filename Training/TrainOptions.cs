@@ -1,3 +1,5 @@
+using ParNetDetect.DetectionHead;
+
 namespace ParNetDetect.Training;
 
 /// <summary>Everything a training run is configured with (Scaled-YOLOv4's recipe by default); saved in its checkpoints.</summary>
@@ -41,26 +43,32 @@ public sealed record TrainOptions
     public int ValEvery { get; init; } = 1;
     /// <summary>Stop an epoch after this many batches (smoke tests, benchmarks); 0 = whole epoch.</summary>
     public int MaxBatchesPerEpoch { get; init; }
+    /// <summary>Fail at the first problem in the data (corrupt image, malformed label line, ...) instead of skipping
+    /// it; without it, what was skipped is reported and written to data_issues.json.</summary>
+    public bool Strict { get; init; }
 
-    /// <summary>Throws on a setting out of range, naming it.</summary>
+    /// <summary>Throws <see cref="InvalidOptionException"/> on an unknown or out-of-range setting, naming it as
+    /// `detect train` spells it (settings without an option by their own name).</summary>
     public void Validate()
     {
         void Check(bool ok, string name, object value, string rule)
         {
-            if (!ok) throw new ArgumentException($"{name} {rule} (got {value}).");
+            if (!ok) throw new InvalidOptionException($"{name} {rule} (got {value}).");
         }
-        Check(Epochs >= 1, "epochs", Epochs, "must be at least 1");
-        Check(ImageSize >= 32 && ImageSize % 32 == 0, "img", ImageSize, "must be a positive multiple of 32");
-        Check(BatchSize >= 1, "batch", BatchSize, "must be at least 1");
-        Check(NominalBatchSize >= 1, "nominal batch", NominalBatchSize, "must be at least 1");
-        Check(Lr0 > 0, "lr0", Lr0, "must be positive");
-        Check(FinalLrFactor is > 0 and <= 1, "lrf", FinalLrFactor, "must be in (0, 1]");
+        Check(DetectorVariants.Names.Contains(Model, StringComparer.OrdinalIgnoreCase), "--model", Model,
+            $"must be one of {string.Join(", ", DetectorVariants.Names)}");
+        Check(Epochs >= 1, "--epochs", Epochs, "must be at least 1");
+        Check(ImageSize >= 32 && ImageSize % 32 == 0, "--img", ImageSize, "must be a positive multiple of 32");
+        Check(BatchSize >= 1, "--batch", BatchSize, "must be at least 1");
+        Check(NominalBatchSize >= 1, "--nominal-batch", NominalBatchSize, "must be at least 1");
+        Check(Lr0 > 0, "--lr0", Lr0, "must be positive");
+        Check(FinalLrFactor is > 0 and <= 1, "--lrf", FinalLrFactor, "must be in (0, 1]");
         Check(Momentum is > 0 and < 1, "momentum", Momentum, "must be in (0, 1)");
         Check(WeightDecay >= 0, "weight decay", WeightDecay, "must not be negative");
-        Check(WarmupEpochs >= 0, "warmup epochs", WarmupEpochs, "must not be negative");
-        Check(Workers >= 1, "workers", Workers, "must be at least 1");
-        Check(ValEvery >= 0, "val every", ValEvery, "must not be negative");
-        Check(Enum.TryParse<ParNetDetect.Backbone.ParNetActivation>(Activation, true, out _), "activation", Activation, "must be silu or relu");
+        Check(WarmupEpochs >= 0, "--warmup-epochs", WarmupEpochs, "must not be negative");
+        Check(Workers >= 1, "--workers", Workers, "must be at least 1");
+        Check(ValEvery >= 0, "--val-every", ValEvery, "must not be negative");
+        Check(Enum.TryParse<ParNetDetect.Backbone.ParNetActivation>(Activation, true, out _), "--activation", Activation, "must be silu or relu");
     }
 
     /// <summary>Batches whose gradients are summed before one optimizer step.</summary>

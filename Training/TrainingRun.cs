@@ -3,6 +3,7 @@ using System.Globalization;
 using ParNetDetect.Backbone;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.FileSafety;
 using ParNetDetect.Platform;
 using ParNetDetect.Training.Validation;
 using TorchSharp;
@@ -25,11 +26,15 @@ public sealed record TrainOutcome(bool Completed, int EpochsDone, string RunDir,
 /// </summary>
 public sealed class TrainingRun : IDisposable
 {
-    public const string LastFile = "last.ckpt", BestFile = "best.ckpt";
+    public const string LastFile = "last.ckpt", BestFile = "best.ckpt", DataIssuesFile = "data_issues.json";
+
+    /// <summary>What a run writes into its folder; a new run replaces them all, so two runs' results never mix.</summary>
+    public static readonly string[] RunFiles = [LastFile, BestFile, ResultsCsv.FileName, DataIssuesFile, .. RunPlots.Files];
 
     readonly TextWriter _log;
     readonly bool _interactive;
     readonly IDetectionDataset _train;
+    readonly DetectionLoader _loader;
     readonly Validator? _validator;
     readonly YoloDetector _model;
     readonly YoloDetector? _emaModel;
@@ -38,13 +43,14 @@ public sealed class TrainingRun : IDisposable
     readonly YoloLoss _loss;
     readonly Device _device;
     TrainingState _state;
+    int _dataIssuesReported = -1;
 
     TrainOptions O => _state.Options;
 
     /// <summary>The run folder (last.ckpt, best.ckpt, results.csv).</summary>
     public string RunDir { get; }
 
-    TrainingRun(TrainingState state, TextWriter log, bool interactive, Checkpoint? resumeFrom, string? resumeSource)
+    TrainingRun(TrainingState state, TextWriter log, bool interactive, Checkpoint? resumeFrom, string? resumeSource, bool force = false)
     {
         _state = state;
         _log = log;
@@ -57,6 +63,12 @@ public sealed class TrainingRun : IDisposable
 
         _train = DetectionDatasets.Open(O.Data, O.TrainSplit);
         if (_train.Count == 0) throw new InvalidDataException($"{O.Data}: split '{O.TrainSplit}' has no images.");
+        // Made here, so --strict refuses a split whose reading skipped something before anything is written.
+        _loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(O.ImageSize, O.BatchSize, O.Seed) with
+        {
+            Workers = O.Workers, DropLast = true, Strict = O.Strict,
+            Augmentation = O.Augment ? AugmentationOptions.Default with { CloseMosaicEpochs = O.CloseMosaicEpochs } : AugmentationOptions.None,
+        });
         if (O.ValEvery > 0)
         {
             IDetectionDataset val;
@@ -66,8 +78,9 @@ public sealed class TrainingRun : IDisposable
                 throw new ArgumentException($"{e.Message} Pass --val-split <split> (e.g. train) or --val-every 0 to train without validation.", e);
             }
             RequireSameClasses(val.ClassNames, _train.ClassNames, $"{O.Data} split '{O.ValSplit}'", $"split '{O.TrainSplit}'");
-            _validator = new Validator(val, O.ImageSize, O.BatchSize, O.Workers);
+            _validator = new Validator(val, O.ImageSize, O.BatchSize, O.Workers, O.Strict);
         }
+        if (resumeFrom is null) ClaimRunFolder(force);
 
         int nc = _train.Categories.Count;
         var activation = Enum.Parse<ParNetActivation>(O.Activation, ignoreCase: true);
@@ -109,17 +122,10 @@ public sealed class TrainingRun : IDisposable
         _loss = new YoloLoss(new TargetAssigner(_model.Anchors), nc);
     }
 
-    /// <summary>A new run. Refuses a run folder that already holds one unless <paramref name="overwrite"/>.</summary>
-    public static TrainingRun Start(TrainOptions options, TextWriter log, bool interactive, bool overwrite = false)
-    {
-        string last = Path.Combine(options.OutDir, LastFile);
-        if (File.Exists(last) && !overwrite)
-            throw new ArgumentException($"{options.OutDir} already holds a run ({LastFile}). Continue it with --resume, " +
-                                        "choose another --out, or pass --overwrite to start over.");
-        if (overwrite && Directory.Exists(options.OutDir))
-            foreach (var f in new[] { LastFile, BestFile, ResultsCsv.FileName }) File.Delete(Path.Combine(options.OutDir, f));
-        return new TrainingRun(new TrainingState { Options = options }, log, interactive, null, null);
-    }
+    /// <summary>A new run. Refuses a run folder that already holds one unless <paramref name="force"/>, and never
+    /// replaces a file the run reads (see <see cref="OutputGuard"/>).</summary>
+    public static TrainingRun Start(TrainOptions options, TextWriter log, bool interactive, bool force = false) =>
+        new(new TrainingState { Options = options }, log, interactive, null, null, force);
 
     /// <summary>Continues the run saved in a checkpoint (or in a run folder's last.ckpt). <paramref name="adjust"/> may
     /// change what does not alter the trajectory (device, workers).</summary>
@@ -134,6 +140,17 @@ public sealed class TrainingRun : IDisposable
         return new TrainingRun(state, log, interactive, checkpoint, path);
     }
 
+    /// <summary>Checks every file a new run writes, then removes a previous run's (--force), before any work.</summary>
+    void ClaimRunFolder(bool force)
+    {
+        IEnumerable<string> inputs = [.. _train.Files, .. _validator?.Dataset.Files ?? [], .. O.PretrainedBackbone is { } p ? [p] : Array.Empty<string>()];
+        var outputs = new OutputGuard(force, inputs);
+        foreach (string file in RunFiles)
+            outputs.File(Path.Combine(RunDir, file), "--out", "continue that run with --resume, choose another --out");
+        if (!Directory.Exists(RunDir)) return;
+        foreach (string file in RunFiles) File.Delete(Path.Combine(RunDir, file));
+    }
+
     static void RequireSameClasses(IReadOnlyList<string> a, IReadOnlyList<string> b, string aName, string bName)
     {
         if (!a.SequenceEqual(b))
@@ -145,26 +162,21 @@ public sealed class TrainingRun : IDisposable
     public TrainOutcome Run(CancellationToken cancel = default)
     {
         Directory.CreateDirectory(RunDir);
-        var augmentation = O.Augment
-            ? AugmentationOptions.Default with { CloseMosaicEpochs = O.CloseMosaicEpochs }
-            : AugmentationOptions.None;
-        var loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(O.ImageSize, O.BatchSize, O.Seed) with
-        {
-            Workers = O.Workers, Augmentation = augmentation, DropLast = true,
-        });
-        int batches = O.MaxBatchesPerEpoch > 0 ? Math.Min(loader.BatchCount, O.MaxBatchesPerEpoch) : loader.BatchCount;
+        int batches = O.MaxBatchesPerEpoch > 0 ? Math.Min(_loader.BatchCount, O.MaxBatchesPerEpoch) : _loader.BatchCount;
         var schedule = new LearningRateSchedule(O, batches);
         LogStart(batches, schedule);
+        ReportDataIssues();
 
         EpochResult? last = null;
         for (int epoch = _state.Epoch; epoch < O.Epochs; epoch++)
         {
-            var (done, interrupted, progress) = TrainEpoch(loader, schedule, epoch, batches, cancel);
+            var (done, interrupted, progress) = TrainEpoch(schedule, epoch, batches, cancel);
             if (interrupted)
             {
                 _state = _state with { Epoch = epoch, Batch = done };
                 SaveLast();
                 _log.WriteLine($"\nstopped at epoch {epoch + 1}, batch {done}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
+                ReportDataIssues();
                 return new TrainOutcome(false, epoch, RunDir, _state.BestFitness, _state.BestEpoch, last);
             }
             progress.Finish(done);
@@ -186,6 +198,7 @@ public sealed class TrainingRun : IDisposable
                 lr[ParameterGroups.DecayGroup], lr[ParameterGroups.BiasGroup], progress.Seconds, progress.ImagesPerSecond, progress.DataWaitShare);
             ResultsCsv.Append(RunDir, last);
             RunPlots.WriteCurves(RunDir);
+            ReportDataIssues();
             if (cancel.IsCancellationRequested && epoch + 1 < O.Epochs)
             {
                 _log.WriteLine($"stopped after epoch {epoch + 1}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
@@ -198,15 +211,15 @@ public sealed class TrainingRun : IDisposable
 
     /// <summary>Trains one epoch (from the saved batch when resuming). Stops early, at an optimizer-step boundary,
     /// when cancelled. Returns the batches done and whether it was interrupted.</summary>
-    (int Done, bool Interrupted, EpochProgress Progress) TrainEpoch(DetectionLoader loader, LearningRateSchedule schedule,
-        int epoch, int batches, CancellationToken cancel)
+    (int Done, bool Interrupted, EpochProgress Progress) TrainEpoch(LearningRateSchedule schedule, int epoch, int batches,
+        CancellationToken cancel)
     {
         _model.train();
         int start = epoch == _state.Epoch ? _state.Batch : 0;
         var progress = new EpochProgress(_log, _interactive, epoch, O.Epochs, batches);
         int accumulate = O.AccumulationSteps, pending = 0, windowStart = start, i = 0;
         _optimizer.zero_grad();
-        using var batchesOfEpoch = loader.Epoch(epoch, O.Epochs).GetEnumerator();
+        using var batchesOfEpoch = _loader.Epoch(epoch, O.Epochs).GetEnumerator();
         while (i < batches)
         {
             long waitStart = Stopwatch.GetTimestamp();
@@ -321,6 +334,22 @@ public sealed class TrainingRun : IDisposable
     }
 
     void SaveLast() => MakeCheckpoint(full: true).Save(Path.Combine(RunDir, LastFile));
+
+    /// <summary>
+    /// What was skipped so far (the splits' reading problems, images that could not be decoded): one line in the
+    /// log and data_issues.json in the run folder, each time the list grows (the file always exists).
+    /// </summary>
+    void ReportDataIssues()
+    {
+        var issues = new DatasetIssues();
+        issues.AddFrom(_train.Issues);
+        issues.AddFrom(_loader.Issues);
+        if (_validator is not null) issues.AddFrom(_validator.Issues);
+        if (issues.Total == _dataIssuesReported) return;
+        _dataIssuesReported = issues.Total;
+        if (issues.Total > 0) _log.WriteLine($"data: {issues.Headline()}");
+        File.WriteAllText(Path.Combine(RunDir, DataIssuesFile), issues.ToJson().ToJsonString(new() { WriteIndented = true }));
+    }
 
     void LogStart(int batches, LearningRateSchedule schedule)
     {

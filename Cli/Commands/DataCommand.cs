@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using ParNetDetect.Data;
+using ParNetDetect.FileSafety;
 
 namespace ParNetDetect.Cli.Commands;
 
@@ -52,7 +53,7 @@ public sealed class DataCommand : IVerb
         bool augment = !args.Flag("no-augment");
         bool force = args.Flag("force");
         args.EnsureAllUsed(maxPositionals: 1);
-        if (File.Exists(outFile) && !force) throw new IOException($"{outFile} exists; pass --force to replace it.");
+        new OutputGuard(force, dataset.Files).File(outFile, "--out");
         var augmentation = augment ? AugmentationOptions.Default with { Mosaic = mosaic } : null;
         using var grid = PreviewRenderer.Render(dataset, count, size, augmentation, seed);
         if (!Cv2.ImWrite(outFile, grid)) throw new IOException($"could not write {outFile} (use .jpg or .png).");

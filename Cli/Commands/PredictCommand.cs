@@ -5,6 +5,7 @@ using OpenCvSharp;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.DetectionHead.Drawing;
+using ParNetDetect.FileSafety;
 using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Cli.Commands;
@@ -14,6 +15,7 @@ public sealed class PredictCommand : IVerb
 {
     static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
     static readonly string[] VideoExtensions = [".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mjpg", ".mjpeg"];
+    const string DetectionsFile = "detections.json";
 
     public string Name => "predict";
     public string Summary => "detect objects in an image, a folder, a video or a camera; annotated output + JSON";
@@ -27,7 +29,8 @@ public sealed class PredictCommand : IVerb
         CAMERA is a device index (0, 1, ...). Images: annotated copies and detections.json (one entry per image) in
         --out. Video or camera: <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame); a camera runs
         until Ctrl-C or --frames. Boxes are x1, y1, x2, y2 in the source's pixels. --out is not written into if it
-        holds files, unless --force. --no-save prints detections and writes nothing.
+        holds files, unless --force; the source images and the weights are never written over, not even then.
+        --no-save prints detections and writes nothing.
         --shard i/n (DIR only) detects the i-th of n contiguous parts of the folder, of equal work by image count and
         size (read from the headers); auto takes i/n from a Slurm array or Kubernetes Indexed Job (docs/cluster.md).
         --merge joins the parts' detections.json files, listed in shard order, into --out/detections.json, in the
@@ -56,11 +59,27 @@ public sealed class PredictCommand : IVerb
         try { if (shardText is not null) shard = SchedulerShard.Resolve(shardText); }
         catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
         if (shard is not null && !Directory.Exists(source)) throw new UsageException("--shard needs a folder of images as --source.");
-        if (save && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any() && !force)
-            throw new IOException($"{outDir} already holds files; pass --force to write into it, or choose another --out.");
         bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
             throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
+        bool isVideo = !isCamera && !Directory.Exists(source) && VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant());
+        // Images are known before anything runs, so every file this run would write is checked first.
+        IReadOnlyList<string> images = isCamera || isVideo ? [] : Directory.Exists(source) ? ListImages(source) : [source];
+        if (shard is not null)
+        {
+            images = ImageFilesShard.Select(images, shard.Shard);
+            Console.WriteLine($"shard {shard.Shard} ({shard.Origin}): {images.Count} images");
+        }
+        string stream = isCamera ? $"camera{camera}" : Path.GetFileNameWithoutExtension(source);
+        if (save)
+        {
+            var outputs = new OutputGuard(force, [Detector.ResolveWeights(weights), .. isVideo ? [source] : images]);
+            outputs.Folder(outDir, "--out", "choose another --out");
+            var (video, lines) = StreamFiles(outDir, stream);
+            string[] files = isCamera || isVideo ? [video, lines]
+                : [.. images.Select(i => AnnotatedFile(outDir, i)), Path.Combine(outDir, DetectionsFile)];
+            foreach (string file in files) outputs.File(file, "--out");
+        }
         using var detector = Detector.Load(weights, device);
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
         if (save) Directory.CreateDirectory(outDir);
@@ -69,29 +88,30 @@ public sealed class PredictCommand : IVerb
         {
             using var capture = new VideoCapture(camera);
             if (!capture.IsOpened()) throw new IOException($"camera {camera} could not be opened.");
-            return Stream(detector, capture, $"camera{camera}", outDir, options, save, maxFrames);
+            return Stream(detector, capture, stream, outDir, options, save, maxFrames);
         }
-        if (Directory.Exists(source))
-        {
-            var files = Directory.EnumerateFiles(source)
-                .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                .Order(StringComparer.Ordinal).ToList();
-            if (files.Count == 0) throw new IOException($"{source} holds no images ({string.Join(" ", ImageExtensions)}).");
-            if (shard is not null)
-            {
-                files = ImageFilesShard.Select(files, shard.Shard).ToList();
-                Console.WriteLine($"shard {shard.Shard} ({shard.Origin}): {files.Count} images");
-            }
-            return Images(detector, files, outDir, options, save);
-        }
-        if (VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant()))
+        if (isVideo)
         {
             using var capture = new VideoCapture(source);
             if (!capture.IsOpened()) throw new IOException($"{source}: could not be opened as a video.");
-            return Stream(detector, capture, Path.GetFileNameWithoutExtension(source), outDir, options, save, maxFrames);
+            return Stream(detector, capture, stream, outDir, options, save, maxFrames);
         }
-        return Images(detector, [source], outDir, options, save);
+        return Images(detector, images, outDir, options, save);
     }
+
+    static List<string> ListImages(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder)
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+            .Order(StringComparer.Ordinal).ToList();
+        return files.Count > 0 ? files : throw new IOException($"{folder} holds no images ({string.Join(" ", ImageExtensions)}).");
+    }
+
+    static string AnnotatedFile(string outDir, string image) => Path.Combine(outDir, Path.GetFileName(image));
+
+    /// <summary>A video's or camera's outputs: the annotated MJPG and one JSON line per frame.</summary>
+    static (string Video, string Lines) StreamFiles(string outDir, string name) =>
+        (Path.Combine(outDir, name + ".avi"), Path.Combine(outDir, name + ".jsonl"));
 
     static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save)
     {
@@ -114,12 +134,12 @@ public sealed class PredictCommand : IVerb
             if (save)
             {
                 DetectionPainter.Draw(image, detections, detector.ClassNames);
-                Cv2.ImWrite(Path.Combine(outDir, Path.GetFileName(file)), image);
+                Cv2.ImWrite(AnnotatedFile(outDir, file), image);
             }
         }
         if (save)
         {
-            string json = Path.Combine(outDir, "detections.json");
+            string json = Path.Combine(outDir, DetectionsFile);
             File.WriteAllText(json, JsonSerializer.Serialize(entries, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {entries.Count} annotated images and {json}");
         }
@@ -128,11 +148,11 @@ public sealed class PredictCommand : IVerb
 
     static int Merge(CommandLine args, string merge)
     {
-        string output = Path.Combine(args.String("out", "runs/predict"), "detections.json");
+        string output = Path.Combine(args.String("out", "runs/predict"), DetectionsFile);
         bool force = args.Flag("force");
         args.EnsureAllUsed();
-        if (File.Exists(output) && !force) throw new IOException($"{output} exists; pass --force to replace it, or choose another --out.");
         var parts = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        new OutputGuard(force, parts).File(output, "--out", "choose another --out");
         int images = JsonResultParts.Merge(parts, "file", output);
         Console.WriteLine($"merged {parts.Length} parts: {images} images in {output}");
         return 0;
@@ -147,6 +167,7 @@ public sealed class PredictCommand : IVerb
         double fps = capture.Fps is > 0 and < 1000 ? capture.Fps : 25;
         int frames = 0;
         var watch = Stopwatch.StartNew();
+        var (videoFile, linesFile) = StreamFiles(outDir, name);
         try
         {
             while (!stop.Token.IsCancellationRequested && (maxFrames == 0 || frames < maxFrames) && capture.Read(frame) && !frame.Empty())
@@ -154,8 +175,8 @@ public sealed class PredictCommand : IVerb
                 var detections = detector.Detect(frame, options);
                 if (save)
                 {
-                    writer ??= new VideoWriter(Path.Combine(outDir, name + ".avi"), FourCC.MJPG, fps, frame.Size());
-                    lines ??= new StreamWriter(Path.Combine(outDir, name + ".jsonl"));
+                    writer ??= new VideoWriter(videoFile, FourCC.MJPG, fps, frame.Size());
+                    lines ??= new StreamWriter(linesFile);
                     lines.WriteLine(JsonSerializer.Serialize(new { frame = frames, detections = Json(detections, detector.ClassNames) }));
                     DetectionPainter.Draw(frame, detections, detector.ClassNames);
                     writer.Write(frame);
@@ -170,7 +191,7 @@ public sealed class PredictCommand : IVerb
             lines?.Dispose();
         }
         double seconds = watch.Elapsed.TotalSeconds;
-        string written = save ? $"; wrote {Path.Combine(outDir, name + ".avi")} and {name}.jsonl" : "";
+        string written = save ? $"; wrote {videoFile} and {linesFile}" : "";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{frames} frames in {seconds:F1} s ({frames / Math.Max(seconds, 1e-9):F1} fps){written}"));
         return frames > 0 ? 0 : 1;

@@ -8,6 +8,9 @@ namespace ParNetDetect.Cli.Commands;
 /// </summary>
 public sealed class StopSignals : IDisposable
 {
+    // What a shell reports for a process ended by the signal (128 + its number): scripts and systemd tell them apart.
+    const int SigIntExitCode = 130, SigTermExitCode = 143;
+
     readonly CancellationTokenSource _cts = new();
     readonly PosixSignalRegistration? _sigterm;
     readonly string _what;
@@ -17,21 +20,25 @@ public sealed class StopSignals : IDisposable
         _what = what;
         Console.CancelKeyPress += OnCancelKeyPress;
         if (!OperatingSystem.IsWindows())
-            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; Request("SIGTERM"); });
+            _sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; Request("SIGTERM", SigTermExitCode); });
     }
 
     public CancellationToken Token => _cts.Token;
+
+    /// <summary>The exit code for work stopped by the request: 130 after Ctrl-C (SIGINT), 143 after SIGTERM.</summary>
+    public int ExitCode { get; private set; }
 
     void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
     {
         if (_cts.IsCancellationRequested) return;   // second Ctrl-C: let the process end
         e.Cancel = true;
-        Request("Ctrl-C");
+        Request("Ctrl-C", SigIntExitCode);
     }
 
-    void Request(string source)
+    void Request(string source, int exitCode)
     {
         if (_cts.IsCancellationRequested) return;
+        ExitCode = exitCode;
         Console.Error.WriteLine($"\n{source}: {_what} (Ctrl-C again to abort at once).");
         _cts.Cancel();
     }

@@ -1,4 +1,5 @@
 using ParNetDetect.Data;
+using ParNetDetect.FileSafety;
 
 namespace ParNetDetect.Cli.Commands;
 
@@ -29,10 +30,12 @@ public sealed class SynthCommand : IVerb
                 Frames: args.Int("frames", 250, 1, 1_000_000), Width: args.Int("width", 640, 32, 8192),
                 Height: args.Int("height", 480, 32, 8192), Seed: seed, Objects: args.Int("objects", 5, 0, 100));
             args.EnsureAllUsed();
-            if (File.Exists(video) && !force) return Fail($"{video} exists; pass --force to replace it.");
+            var outputs = new OutputGuard(force, []);
+            outputs.File(video, "--video");
+            outputs.File(SyntheticVideoWriter.TruthFile(video), "--video");
             var clock = System.Diagnostics.Stopwatch.StartNew();
             SyntheticVideoWriter.Write(video, options);
-            Console.WriteLine($"wrote {video}: {options.Frames} frames {options.Width}x{options.Height} MJPG, truth in {video}.gt.jsonl ({clock.Elapsed.TotalSeconds:F1} s)");
+            Console.WriteLine($"wrote {video}: {options.Frames} frames {options.Width}x{options.Height} MJPG, truth in {SyntheticVideoWriter.TruthFile(video)} ({clock.Elapsed.TotalSeconds:F1} s)");
             return 0;
         }
 
@@ -54,11 +57,5 @@ public sealed class SynthCommand : IVerb
                           $"{result.Objects} objects, {ShapeGeometry.ClassNames.Count} classes ({string.Join(", ", ShapeGeometry.ClassNames)}) " +
                           $"in {result.Elapsed.TotalSeconds:F1} s");
         return 0;
-    }
-
-    static int Fail(string message)
-    {
-        Console.Error.WriteLine($"detect synth: {message}");
-        return 1;
     }
 }

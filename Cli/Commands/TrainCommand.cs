@@ -13,15 +13,19 @@ public sealed class TrainCommand : IVerb
                             [--device cpu|cuda] [--out runs/train] [--workers N] [--seed 0] [--lr0 0.01] [--lrf 0.2]
                             [--warmup-epochs 3] [--clip 10] [--train-split train] [--val-split val] [--val-every 1] [--close-mosaic 10]
                             [--pretrained PARNET_WEIGHTS] [--activation silu|relu]
-                            [--no-augment] [--no-ema] [--max-batches N] [--overwrite]
+                            [--no-augment] [--no-ema] [--max-batches N] [--strict] [--force]
                detect train --resume runs/NAME[/last.ckpt] [--device cpu|cuda] [--workers N]
 
         Gradients of ceil(nominal / batch) batches are summed per optimizer step (weight decay scales with it).
         --pretrained takes ImageNet ParNet weights (official checkpoints need --activation relu, what they were trained with).
         D is a COCO instances .json, a YOLO data.yaml or a `detect synth` folder. The run folder gets last.ckpt
-        (resumable), best.ckpt (best validation fitness, 0.9 mAP50-95 + 0.1 mAP50) and results.csv.
+        (resumable), best.ckpt (best validation fitness, 0.9 mAP50-95 + 0.1 mAP50) and results.csv. A folder that
+        holds a run is only started over with --force, which never deletes the data or the --pretrained weights.
+        Problems in the data (corrupt images, malformed label lines, ...) are skipped, summed up in one "data:" line
+        and in data_issues.json; --strict fails at the first one instead (exit 1, naming the file or line).
         Ctrl-C or SIGTERM stops at the next optimizer step and leaves a resumable last.ckpt.
-        Exit codes: 0 done, 1 error (bad data, NaN loss: the message names the batch), 2 usage, 130 stopped.
+        Exit codes: 0 done, 1 error (bad data, NaN loss: the message names the batch), 2 usage, 130 stopped by Ctrl-C
+        (SIGINT), 143 stopped by SIGTERM.
         """;
 
     public int Run(CommandLine args)
@@ -63,16 +67,17 @@ public sealed class TrainCommand : IVerb
                 Activation = args.String("activation", "silu"),
                 PretrainedBackbone = args.String("pretrained"),
                 MaxBatchesPerEpoch = args.Int("max-batches", 0, 0, int.MaxValue),
+                Strict = args.Flag("strict"),
             };
-            bool overwrite = args.Flag("overwrite");
+            bool force = args.Flag("force");
             args.EnsureAllUsed();
-            run = TrainingRun.Start(options, Console.Out, !Console.IsOutputRedirected, overwrite);
+            run = TrainingRun.Start(options, Console.Out, !Console.IsOutputRedirected, force);
         }
         using (run)
         using (var stop = new StopSignals("stopping at the next optimizer step and saving a resumable checkpoint"))
         {
             var outcome = run.Run(stop.Token);
-            return outcome.Completed ? 0 : 130;
+            return outcome.Completed ? 0 : stop.ExitCode;
         }
     }
 }

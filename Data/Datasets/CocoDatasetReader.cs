@@ -30,7 +30,8 @@ public static class CocoDatasetReader
         if (parsed.Categories.Count == 0)
             throw new InvalidDataException($"{annotationFile}: no \"categories\"; a COCO instances file lists its classes there.");
         var categories = new CategoryMap(parsed.Categories.OrderBy(c => c.Id).ToList());
-        return new DetectionDataset(annotationFile, "coco", categories, Assemble(parsed, categories, imagesDir, annotationFile, checkImagesExist, issues), issues);
+        var images = Assemble(parsed, categories, imagesDir, annotationFile, checkImagesExist, issues);
+        return new DetectionDataset(annotationFile, "coco", categories, images, issues, [annotationFile]);
     }
 
     sealed record CocoImage(long Id, string FileName, int Width, int Height);

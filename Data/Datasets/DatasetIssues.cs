@@ -1,13 +1,16 @@
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace ParNetDetect.Data;
 
 /// <summary>
 /// Problems that were skipped or repaired instead of stopping a run, counted per kind with the first few
-/// examples (file and line) kept, so a summary can say "3 boxes outside the image, e.g. labels/a.txt:4".
-/// Thread-safe: loader workers add decode failures while training runs.
+/// examples (file and line) kept, so a summary can say "3 boxes outside the image, e.g. labels/a.txt:4". A problem
+/// is counted once however often it is met (a corrupt image drawn in every epoch is one problem). A strict
+/// collection (<c>--strict</c>) throws at the first problem instead. Thread-safe: loader workers add decode
+/// failures while training runs.
 /// </summary>
-public sealed class DatasetIssues
+public sealed class DatasetIssues(bool strict = false)
 {
     public const string MissingImage = "missing image file";
     public const string CorruptImage = "unreadable or corrupt image";
@@ -24,54 +27,98 @@ public sealed class DatasetIssues
 
     const int ExamplesPerKind = 3;
     readonly object _gate = new();
-    readonly Dictionary<string, int> _counts = new();
-    readonly Dictionary<string, List<string>> _examples = new();
+    readonly Dictionary<string, List<string>> _byKind = new();   // every place, in the order met
+    readonly HashSet<(string Kind, string Where)> _seen = new();
+    (string Kind, string Where)? _first;
 
+    /// <summary>Counts a problem at <paramref name="where"/> (file, file:line or annotation id); throws
+    /// <see cref="InvalidDataException"/> naming it instead when strict.</summary>
     public void Add(string kind, string where)
     {
-        lock (_gate)
-        {
-            _counts[kind] = _counts.GetValueOrDefault(kind) + 1;
-            if (!_examples.TryGetValue(kind, out var list)) _examples[kind] = list = new List<string>();
-            if (list.Count < ExamplesPerKind) list.Add(where);
-        }
+        if (strict) throw StrictFailure(kind, where);
+        lock (_gate) Record(kind, where);
     }
 
-    /// <summary>Adds another collection's counts and examples to this one.</summary>
+    /// <summary>Adds another collection's problems to this one (those both hold are counted once).</summary>
     public void AddFrom(DatasetIssues other)
     {
         if (ReferenceEquals(other, this)) return;
-        Dictionary<string, int> counts;
-        Dictionary<string, List<string>> examples;
-        lock (other._gate)
-        {
-            counts = new Dictionary<string, int>(other._counts);
-            examples = other._examples.ToDictionary(kv => kv.Key, kv => kv.Value.ToList());
-        }
+        List<(string Kind, string Where)> problems;
+        lock (other._gate) problems = other._byKind.SelectMany(kv => kv.Value.Select(w => (kv.Key, w))).ToList();
+        lock (_gate)
+            foreach (var (kind, where) in problems) Record(kind, where);
+    }
+
+    void Record(string kind, string where)
+    {
+        if (!_seen.Add((kind, where))) return;
+        if (!_byKind.TryGetValue(kind, out var places)) _byKind[kind] = places = new List<string>();
+        places.Add(where);
+        _first ??= (kind, where);
+    }
+
+    public int Count(string kind) { lock (_gate) return _byKind.GetValueOrDefault(kind)?.Count ?? 0; }
+
+    public int Total { get { lock (_gate) return _seen.Count; } }
+
+    /// <summary>For --strict: throws <see cref="InvalidDataException"/> naming the first problem, if there is one.</summary>
+    public void ThrowIfAny()
+    {
+        (string Kind, string Where)? first;
+        lock (_gate) first = _first;
+        if (first is { } f) throw StrictFailure(f.Kind, f.Where, Total - 1);
+    }
+
+    static InvalidDataException StrictFailure(string kind, string where, int more = 0)
+    {
+        // The kind without what a lenient run does about it: "malformed label line (skipped)" -> "malformed label line".
+        int cut = kind.IndexOf(" (", StringComparison.Ordinal);
+        string problem = cut > 0 ? kind[..cut] : kind;
+        string others = more > 0 ? $"; {more} more problem{(more > 1 ? "s" : "")} after it (`detect data check` lists them)" : "";
+        return new InvalidDataException($"{where}: {problem} (--strict stops at the first problem in the data{others}).");
+    }
+
+    /// <summary>One line: how many problems, then per kind its count and first places, e.g.
+    /// "3 problems skipped or repaired: 2x malformed label line (skipped): a.txt:4, b.txt:1; 1x ...".</summary>
+    public string Headline()
+    {
         lock (_gate)
         {
-            foreach (var (kind, count) in counts)
-            {
-                _counts[kind] = _counts.GetValueOrDefault(kind) + count;
-                if (!_examples.TryGetValue(kind, out var list)) _examples[kind] = list = new List<string>();
-                list.AddRange(examples[kind].Take(ExamplesPerKind - list.Count));
-            }
+            int total = _seen.Count;
+            if (total == 0) return "no problems found";
+            var kinds = _byKind.OrderByDescending(kv => kv.Value.Count).Select(kv =>
+                $"{kv.Value.Count}x {kv.Key}: {string.Join(", ", kv.Value.Take(ExamplesPerKind))}" +
+                (kv.Value.Count > ExamplesPerKind ? $" and {kv.Value.Count - ExamplesPerKind} more" : ""));
+            return $"{total} problem{(total > 1 ? "s" : "")} skipped or repaired: {string.Join("; ", kinds)}";
         }
     }
 
-    public int Count(string kind) { lock (_gate) return _counts.GetValueOrDefault(kind); }
-
-    public int Total { get { lock (_gate) return _counts.Values.Sum(); } }
+    /// <summary>For metrics files: {"total": N, "kinds": [{"kind", "count", "examples": [first places]}]}.</summary>
+    public JsonObject ToJson()
+    {
+        lock (_gate)
+        {
+            var kinds = new JsonArray();
+            foreach (var (kind, places) in _byKind.OrderByDescending(kv => kv.Value.Count))
+                kinds.Add(new JsonObject
+                {
+                    ["kind"] = kind,
+                    ["count"] = places.Count,
+                    ["examples"] = new JsonArray(places.Take(ExamplesPerKind).Select(p => (JsonNode?)JsonValue.Create(p)).ToArray()),
+                });
+            return new JsonObject { ["total"] = _seen.Count, ["kinds"] = kinds };
+        }
+    }
 
     /// <summary>One line per kind: count, description and examples; "no problems found" when empty.</summary>
     public string Summary()
     {
         lock (_gate)
         {
-            if (_counts.Count == 0) return "no problems found";
+            if (_byKind.Count == 0) return "no problems found";
             var sb = new StringBuilder();
-            foreach (var (kind, count) in _counts.OrderByDescending(kv => kv.Value))
-                sb.AppendLine($"{count,8}  {kind}, e.g. {string.Join("; ", _examples[kind])}");
+            foreach (var (kind, places) in _byKind.OrderByDescending(kv => kv.Value.Count))
+                sb.AppendLine($"{places.Count,8}  {kind}, e.g. {string.Join("; ", places.Take(ExamplesPerKind))}");
             return sb.ToString().TrimEnd();
         }
     }

@@ -20,11 +20,16 @@ public interface IDetectionDataset
 
     /// <summary>What was skipped or repaired while reading (missing images, bad boxes, ...), counted per kind.</summary>
     DatasetIssues Issues { get; }
+
+    /// <summary>Every file it was read from: its annotation files (a COCO json; YOLO's data.yaml, image lists and
+    /// label files) and its images. A command must never write over them.</summary>
+    IEnumerable<string> Files { get; }
 }
 
-/// <summary>The in-memory dataset every reader produces.</summary>
+/// <summary>The in-memory dataset every reader produces; <paramref name="annotationFiles"/> are the files its ground
+/// truth came from (none for one built in memory).</summary>
 public sealed class DetectionDataset(string source, string format, CategoryMap categories,
-    IReadOnlyList<ImageRecord> images, DatasetIssues issues) : IDetectionDataset
+    IReadOnlyList<ImageRecord> images, DatasetIssues issues, IReadOnlyList<string>? annotationFiles = null) : IDetectionDataset
 {
     public string Source { get; } = source;
     public string Format { get; } = format;
@@ -33,6 +38,7 @@ public sealed class DetectionDataset(string source, string format, CategoryMap c
     public int Count => images.Count;
     public ImageRecord this[int index] => images[index];
     public DatasetIssues Issues { get; } = issues;
+    public IEnumerable<string> Files => (annotationFiles ?? []).Concat(images.Select(i => i.FilePath));
 
     public override string ToString() =>
         $"{Format} dataset {Source}: {Count} images, {Categories.Count} classes";

@@ -25,9 +25,12 @@ public static class YoloDatasetReader
         var issues = new DatasetIssues();
 
         var records = new ImageRecord?[imagePaths.Count];
-        Parallel.For(0, imagePaths.Count, i => records[i] = ReadImage(i, imagePaths[i], categories.Count, issues));
+        var labelFiles = new string?[imagePaths.Count];
+        Parallel.For(0, imagePaths.Count, i => records[i] = ReadImage(i, imagePaths[i], categories.Count, issues, out labelFiles[i]));
+        var imageLists = sources.Select(s => Path.GetFullPath(Path.Combine(config.Root, s))).Where(File.Exists);
         return new DetectionDataset($"{dataYaml} [{split}]", "yolo", categories,
-            records.Where(r => r != null).Select(r => r!).ToList(), issues);
+            records.Where(r => r != null).Select(r => r!).ToList(), issues,
+            [dataYaml, .. imageLists, .. labelFiles.OfType<string>()]);
     }
 
     /// <summary>labels/ beside images/: the last "images" folder of the path becomes "labels".</summary>
@@ -52,8 +55,10 @@ public static class YoloDatasetReader
         throw new DirectoryNotFoundException($"{dataYaml}: split source '{source}' ({full}) is neither a folder of images nor a .txt list.");
     }
 
-    static ImageRecord? ReadImage(int index, string imagePath, int classCount, DatasetIssues issues)
+    /// <summary>The image's record (null when it is missing or unreadable) and its label file when it has one.</summary>
+    static ImageRecord? ReadImage(int index, string imagePath, int classCount, DatasetIssues issues, out string? labelFile)
     {
+        labelFile = null;
         if (!File.Exists(imagePath)) { issues.Add(DatasetIssues.MissingImage, imagePath); return null; }
         if (ImageHeader.TryReadSize(imagePath) is not var (width, height))
         {
@@ -65,6 +70,7 @@ public static class YoloDatasetReader
         if (!File.Exists(labelPath)) issues.Add(DatasetIssues.MissingLabelFile, labelPath);
         else
         {
+            labelFile = labelPath;
             int lineNumber = 0, boxes = 0;
             foreach (string line in File.ReadLines(labelPath))
             {

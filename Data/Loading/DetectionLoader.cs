@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using OpenCvSharp;
 using TorchSharp;
 
@@ -12,7 +13,8 @@ namespace ParNetDetect.Data;
 /// each batch; between epochs the loader holds no threads and no tensors, so it needs no disposing itself.
 /// Reproducible: the epoch's order depends on (Seed, epoch) and each sample's augmentation on (Seed, epoch,
 /// position), never on which worker made it. An image that cannot be decoded is counted in <see cref="Issues"/>
-/// and replaced (training) or left grey and flagged (validation); it never ends a run.
+/// and replaced (training) or left grey and flagged (validation); it never ends a run, unless
+/// <see cref="DetectionLoaderOptions.Strict"/>, which also refuses a dataset whose reading found problems.
 /// </summary>
 public sealed class DetectionLoader
 {
@@ -27,8 +29,10 @@ public sealed class DetectionLoader
             throw new ArgumentException($"image size must be a positive multiple of 32 (got {options.ImageSize}).");
         if (options.BatchSize <= 0 || options.Workers <= 0 || options.PrefetchBatches <= 0)
             throw new ArgumentException("batch size, workers and prefetch must be positive.");
+        if (options.Strict) dataset.Issues.ThrowIfAny();
         _dataset = dataset;
         _options = options;
+        Issues = new DatasetIssues(options.Strict);
     }
 
     public IDetectionDataset Dataset => _dataset;
@@ -40,7 +44,7 @@ public sealed class DetectionLoader
         : (_dataset.Count + _options.BatchSize - 1) / _options.BatchSize;
 
     /// <summary>Images that failed to decode while loading (added to across epochs).</summary>
-    public DatasetIssues Issues { get; } = new();
+    public DatasetIssues Issues { get; }
 
     /// <summary>
     /// The batches of one epoch (0-based). <paramref name="totalEpochs"/> lets mosaic close for the last
@@ -173,7 +177,8 @@ public sealed class DetectionLoader
             {
                 while (!_ready.Remove(index, out batch))
                 {
-                    if (_failure != null) throw new InvalidOperationException($"a loader worker failed: {_failure.Message}", _failure);
+                    // As the worker threw it: bad data stays an InvalidDataException naming the file.
+                    if (_failure != null) ExceptionDispatchInfo.Throw(_failure);
                     Monitor.Wait(_gate);
                 }
             }

@@ -25,6 +25,10 @@ public sealed record DetectionLoaderOptions
 
     public int Seed { get; init; }
 
+    /// <summary>--strict: a problem in the data (found while reading the dataset or decoding an image) throws
+    /// <see cref="InvalidDataException"/> naming it, instead of being skipped and counted.</summary>
+    public bool Strict { get; init; }
+
     public static DetectionLoaderOptions Training(int imageSize, int batchSize, int seed = 0) =>
         new() { ImageSize = imageSize, BatchSize = batchSize, Seed = seed, Augmentation = AugmentationOptions.Default };
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using OpenCvSharp;
+using ParNetDetect.FileSafety;
 using Size = OpenCvSharp.Size;
 
 namespace ParNetDetect.Data;
@@ -15,7 +16,7 @@ public sealed record SyntheticDatasetOptions
     public int MinObjects { get; init; } = 1;
     public int MaxObjects { get; init; } = 8;
 
-    /// <summary>Replace the train/ and val/ folders of an output folder that is not empty.</summary>
+    /// <summary>Replace the train/ and val/ folders of an output folder that is not empty (--force).</summary>
     public bool Overwrite { get; init; }
 }
 
@@ -55,15 +56,12 @@ public static class SyntheticDatasetWriter
 
     static void PrepareOutput(string outDir, bool overwrite)
     {
-        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+        // Nothing is read, so there is no input to protect: the folder rule is the whole check.
+        new OutputGuard(overwrite, []).Folder(outDir, "--out");
+        foreach (string split in Splits)
         {
-            if (!overwrite)
-                throw new IOException($"{outDir} is not empty; pass --force to replace its train/ and val/ folders.");
-            foreach (string split in Splits)
-            {
-                string dir = Path.Combine(outDir, split);
-                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
-            }
+            string dir = Path.Combine(outDir, split);
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
         Directory.CreateDirectory(outDir);
     }

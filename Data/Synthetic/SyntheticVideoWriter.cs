@@ -13,6 +13,9 @@ public static class SyntheticVideoWriter
 {
     public sealed record Options(int Frames = 250, int Width = 640, int Height = 480, double Fps = 25, int Seed = 0, int Objects = 5);
 
+    /// <summary>The truth file written beside a video.</summary>
+    public static string TruthFile(string video) => video + ".gt.jsonl";
+
     sealed class Mover
     {
         public ShapeKind Kind;
@@ -39,7 +42,7 @@ public static class SyntheticVideoWriter
 
         using var writer = new VideoWriter(file, FourCC.MJPG, options.Fps, new Size(options.Width, options.Height));
         if (!writer.IsOpened()) throw new IOException($"could not open {file} for writing (MJPG).");
-        using var truth = new StreamWriter(file + ".gt.jsonl");
+        using var truth = new StreamWriter(TruthFile(file));
         using var frame = new Mat();
         for (int f = 0; f < options.Frames; f++)
         {

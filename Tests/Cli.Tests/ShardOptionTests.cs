@@ -16,8 +16,8 @@ public sealed class ShardOptionTests
     public void Auto_without_a_scheduler_is_one_line_and_exit_2(params string[] args)
     {
         var result = DetectProcess.Run(NoScheduler, args);
-        Assert.Equal(2, result.ExitCode);
-        string first = result.Stderr.Split('\n')[0];
+        Assert.Equal(2, result.Code);
+        string first = result.Err.Split('\n')[0];
         Assert.StartsWith($"detect {args[0]}: --shard auto: no scheduler shard in the environment", first);
         Assert.Contains("SLURM_ARRAY_TASK_ID", first);
         Assert.Contains("JOB_COMPLETION_INDEX", first);
@@ -28,7 +28,7 @@ public sealed class ShardOptionTests
     {
         var result = DetectProcess.Run(NoScheduler, "predict", "--weights", "demo", "--source", DetectProcess.TestData("street.jpg"),
             "--shard", "1/2", "--no-save");
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("detect predict: --shard needs a folder of images as --source.", result.Stderr);
+        Assert.Equal(2, result.Code);
+        Assert.StartsWith("detect predict: --shard needs a folder of images as --source.", result.Err);
     }
 }

@@ -54,10 +54,35 @@ public sealed class CliTests : IDisposable
         string json = Path.Combine(_dir, "eval.json");
         File.WriteAllText(json, "mine");
         var (code, _, err) = Run(Case.GroundTruthPath, Case.DetectionsPath, "--json", json);
-        Assert.Equal(CocoEvalCommand.UsageError, code);
+        Assert.Equal(CocoEvalCommand.DataError, code);   // as every detect verb: refusing to overwrite is exit 1
         Assert.Contains("--force", err);
+        Assert.Contains(json, err);
         Assert.Equal("mine", File.ReadAllText(json));
         Assert.Equal(0, Run(Case.GroundTruthPath, Case.DetectionsPath, "--json", json, "--force").Code);
+    }
+
+    [Fact]
+    public void Inputs_are_never_outputs_not_even_with_force()
+    {
+        string detections = Path.Combine(_dir, "dets.json");
+        File.Copy(Case.DetectionsPath, detections);
+        byte[] original = File.ReadAllBytes(detections);
+        var (code, _, err) = Run(Case.GroundTruthPath, detections, "--json", detections, "--force");
+        Assert.Equal(CocoEvalCommand.DataError, code);
+        Assert.Contains("an input", err);
+        Assert.Equal(original, File.ReadAllBytes(detections));
+
+        // Named like a plot inside the plots folder: --force may write into the folder, not over the input.
+        string plots = Path.Combine(_dir, "plots");
+        Directory.CreateDirectory(plots);
+        string disguised = Path.Combine(plots, "pr_curve.png");
+        File.Move(detections, disguised);
+        string json = Path.Combine(_dir, "eval.json");
+        (code, _, err) = Run(Case.GroundTruthPath, disguised, "--plots", plots, "--json", json, "--force");
+        Assert.Equal(CocoEvalCommand.DataError, code);
+        Assert.Contains(disguised, err);
+        Assert.Equal(original, File.ReadAllBytes(disguised));
+        Assert.False(File.Exists(json));   // refused before anything was written
     }
 
     [Fact]

@@ -42,6 +42,22 @@ public class DatasetReaderTests
     }
 
     [Fact]
+    public void Files_are_every_annotation_file_and_image_read()
+    {
+        var coco = DetectionDatasets.Open(TestPaths.Coco8Json).Files.ToList();
+        Assert.Equal(9, coco.Count);
+        Assert.Contains(TestPaths.Coco8Json, coco);
+        Assert.Equal(8, coco.Count(f => f.EndsWith(".jpg")));
+
+        // YOLO: data.yaml, the 7 label files that exist (one image is background) and the 8 images.
+        var yolo = DetectionDatasets.Open(TestPaths.Coco8, "train").Files.ToList();
+        Assert.Equal(16, yolo.Count);
+        Assert.Contains(TestPaths.Coco8Yaml, yolo);
+        Assert.Equal(7, yolo.Count(f => f.EndsWith(".txt") && File.Exists(f)));
+        Assert.Equal(8, yolo.Count(f => f.EndsWith(".jpg")));
+    }
+
+    [Fact]
     public void Coco_root_folder_is_found_by_split()
     {
         using var dir = new TempDir();

@@ -89,13 +89,44 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
+    public void Strict_loading_fails_at_a_corrupt_image_naming_it()
+    {
+        using var dir = new TempDir();
+        var good = data.Train;
+        var records = Enumerable.Range(0, good.Count).Select(i => good[i]).ToList();
+        string broken = dir.File("broken.jpg");
+        File.WriteAllBytes(broken, File.ReadAllBytes(records[5].FilePath)[..200]);
+        records[5] = new ImageRecord(records[5].Id, broken, records[5].Width, records[5].Height, records[5].Annotations.ToArray());
+        var ds = new DetectionDataset("broken", "coco", good.Categories, records, new DatasetIssues());
+
+        foreach (var options in new[] { Training(), DetectionLoaderOptions.Validation(128, 4) })
+        {
+            var loader = new DetectionLoader(ds, options with { Strict = true });
+            var e = Assert.Throws<InvalidDataException>(() => { foreach (var b in loader.Epoch()) b.Dispose(); });
+            Assert.StartsWith($"{broken}: unreadable or corrupt image", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Strict_loading_refuses_a_dataset_whose_reading_skipped_something()
+    {
+        var issues = new DatasetIssues();
+        issues.Add(DatasetIssues.MalformedLabelLine, "labels/a.txt:3");
+        var records = Enumerable.Range(0, data.Train.Count).Select(i => data.Train[i]).ToList();
+        var ds = new DetectionDataset("labels", "yolo", data.Train.Categories, records, issues);
+        var e = Assert.Throws<InvalidDataException>(() => new DetectionLoader(ds, Training() with { Strict = true }));
+        Assert.StartsWith("labels/a.txt:3: malformed label line", e.Message);
+        _ = new DetectionLoader(ds, Training());   // lenient: skipped and counted
+    }
+
+    [Fact]
     public void A_dataset_of_unreadable_images_fails_with_a_clear_error_instead_of_hanging()
     {
         using var dir = new TempDir();
         var records = Enumerable.Range(0, 8).Select(i => new ImageRecord(i, dir.File($"gone{i}.jpg"), 64, 64, [])).ToList();
         var ds = new DetectionDataset("gone", "coco", data.Train.Categories, records, new DatasetIssues());
         var loader = new DetectionLoader(ds, Training());
-        var e = Assert.Throws<InvalidOperationException>(() => loader.Epoch().First().Dispose());
+        var e = Assert.Throws<InvalidDataException>(() => loader.Epoch().First().Dispose());
         Assert.Contains("could not be decoded", e.Message);
         Assert.Contains("gone", e.Message);
     }

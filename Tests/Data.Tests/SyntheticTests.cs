@@ -34,7 +34,7 @@ public class SyntheticTests
         using var dir = new TempDir();
         File.WriteAllText(dir.File("keep.txt"), "mine");
         var options = new SyntheticDatasetOptions { TrainImages = 2, ValImages = 1, ImageSize = 64 };
-        Assert.Throws<IOException>(() => SyntheticDatasetWriter.Write(dir.Path, options));
+        Assert.Throws<ParNetDetect.FileSafety.OutputRefusedException>(() => SyntheticDatasetWriter.Write(dir.Path, options));
         SyntheticDatasetWriter.Write(dir.Path, options with { Overwrite = true });
         Assert.True(File.Exists(dir.File("keep.txt")));
     }

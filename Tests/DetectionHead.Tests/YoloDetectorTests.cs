@@ -6,6 +6,18 @@ namespace ParNetDetect.DetectionHead.Tests;
 public sealed class YoloDetectorTests : TorchTest
 {
     [Fact]
+    public void UnknownModelNamesAreReportedInPlainWords()
+    {
+        // A checkpoint naming a model this build lacks reaches the user with this message.
+        var e = Assert.Throws<ArgumentException>(() => DetectorVariants.Get("parnet-q-yolo"));
+        Assert.Contains("parnet-n-yolo", e.Message);
+        Assert.DoesNotContain("(Parameter", e.Message);
+        e = Assert.Throws<ArgumentException>(() => ParNetDetect.Backbone.ParNetVariants.Get("parnet-q"));
+        Assert.Contains("parnet-n", e.Message);
+        Assert.DoesNotContain("(Parameter", e.Message);
+    }
+
+    [Fact]
     public void OutputsOneRawTensorPerLevel()
     {
         using var model = YoloDetector.Create("parnet-n-yolo", numClasses: 3);

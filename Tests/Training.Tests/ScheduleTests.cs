@@ -60,9 +60,12 @@ public sealed class ScheduleTests
     }
 
     [Fact]
-    public void BadSettingsAreNamed()
+    public void BadSettingsAreNamedAsTheCommandLineSpellsThem()
     {
-        var e = Assert.Throws<ArgumentException>(() => (Recipe with { ImageSize = 100 }).Validate());
-        Assert.Contains("img", e.Message);
+        var e = Assert.Throws<InvalidOptionException>(() => (Recipe with { ImageSize = 100 }).Validate());
+        Assert.Contains("--img", e.Message);
+        e = Assert.Throws<InvalidOptionException>(() => (Recipe with { Model = "parnet-q-yolo" }).Validate());
+        Assert.Contains("--model", e.Message);
+        Assert.Contains("parnet-n-yolo", e.Message);   // the known ones
     }
 }

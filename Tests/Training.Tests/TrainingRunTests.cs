@@ -104,8 +104,9 @@ public sealed class TrainingRunTests : TorchTest, IDisposable
     {
         var o = Tiny("twice", epochs: 1);
         Train(o);
-        var e = Assert.Throws<ArgumentException>(() => TrainingRun.Start(o, TextWriter.Null, false));
+        var e = Assert.Throws<ParNetDetect.FileSafety.OutputRefusedException>(() => TrainingRun.Start(o, TextWriter.Null, false));
         Assert.Contains("--resume", e.Message);
+        Assert.Contains("--force", e.Message);
     }
 
     [Fact]

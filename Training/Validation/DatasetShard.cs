@@ -29,4 +29,6 @@ public sealed class DatasetShard : IDetectionDataset
     public ImageRecord this[int index] =>
         (uint)index < (uint)Count ? _inner[_start + index] : throw new ArgumentOutOfRangeException(nameof(index));
     public DatasetIssues Issues => _inner.Issues;
+    /// <summary>The whole dataset's files: the other shards' images are the user's too.</summary>
+    public IEnumerable<string> Files => _inner.Files;
 }

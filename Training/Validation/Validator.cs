@@ -6,26 +6,43 @@ using static TorchSharp.torch;
 
 namespace ParNetDetect.Training.Validation;
 
-/// <summary>Detections of one validation pass in COCO terms, and how long it took.</summary>
-public sealed record ValidationPass(IReadOnlyList<CocoDetection> Detections, int Images, double Seconds);
+/// <summary>Detections of one validation pass in COCO terms, how long it took, and the data problems skipped
+/// (those of reading the dataset and the images that could not be decoded: their ground truth counts as missed).</summary>
+public sealed record ValidationPass(IReadOnlyList<CocoDetection> Detections, int Images, double Seconds, DatasetIssues Issues);
 
 /// <summary>
 /// Runs a model over a dataset split (letterbox only, deterministic order) and evaluates its detections with
 /// coco-eval against the dataset's ground truth. Used by the trainer each epoch (on the EMA model) and by `detect val`.
+/// With <c>strict</c>, a problem in the data throws instead (at construction for those found while reading).
 /// </summary>
 public sealed class Validator
 {
     readonly IDetectionDataset _dataset;
-    readonly DetectionLoaderOptions _loaderOptions;
+    readonly DetectionLoader _loader;
     CocoGroundTruth? _groundTruth;
 
-    public Validator(IDetectionDataset dataset, int imageSize, int batchSize, int workers)
+    public Validator(IDetectionDataset dataset, int imageSize, int batchSize, int workers, bool strict = false)
     {
         _dataset = dataset;
-        _loaderOptions = DetectionLoaderOptions.Validation(imageSize, batchSize) with { Workers = workers };
+        _loader = new DetectionLoader(dataset, DetectionLoaderOptions.Validation(imageSize, batchSize) with
+        {
+            Workers = workers, Strict = strict,
+        });
     }
 
     public IDetectionDataset Dataset => _dataset;
+
+    /// <summary>The data problems met so far: the dataset's and every pass's undecodable images.</summary>
+    public DatasetIssues Issues
+    {
+        get
+        {
+            var all = new DatasetIssues();
+            all.AddFrom(_dataset.Issues);
+            all.AddFrom(_loader.Issues);
+            return all;
+        }
+    }
 
     /// <summary>The dataset's ground truth for coco-eval (built once).</summary>
     public CocoGroundTruth GroundTruth => _groundTruth ??= GroundTruthAdapter.From(_dataset);
@@ -37,11 +54,10 @@ public sealed class Validator
     public ValidationPass Detect(Func<Tensor, Tensor> predict, DetectOptions options, Action<int, int>? progress = null)
     {
         var watch = Stopwatch.StartNew();
-        var loader = new DetectionLoader(_dataset, _loaderOptions);
         var detections = new List<CocoDetection>();
         int done = 0, images = 0;
         using var _ = no_grad();
-        foreach (var batch in loader.Epoch())
+        foreach (var batch in _loader.Epoch())
         {
             using (batch)
             using (var scope = NewDisposeScope())
@@ -57,9 +73,9 @@ public sealed class Validator
                             CocoBox.FromCorners(d.X1, d.Y1, d.X2, d.Y2), d.Score));
                 }
             }
-            progress?.Invoke(++done, loader.BatchCount);
+            progress?.Invoke(++done, _loader.BatchCount);
         }
-        return new ValidationPass(detections, images, watch.Elapsed.TotalSeconds);
+        return new ValidationPass(detections, images, watch.Elapsed.TotalSeconds, Issues);
     }
 
     public CocoEvalResult Evaluate(IReadOnlyList<CocoDetection> detections, bool curves = false) =>

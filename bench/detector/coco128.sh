@@ -7,5 +7,5 @@ cd "$(dirname "$0")/../.."
 DATA=${DATA:-../shared/data/coco128}
 EPOCHS=${EPOCHS:-300}
 ./detect train --data "$DATA" --train-split train --val-split train --model parnet-n-yolo --epochs "$EPOCHS" \
-    --img 320 --batch 16 --nominal-batch 16 --val-every 5 --workers 1 --out runs/coco128 --overwrite
+    --img 320 --batch 16 --nominal-batch 16 --val-every 5 --workers 1 --out runs/coco128 --force
 ./detect val --data "$DATA" --split train --weights runs/coco128/best.ckpt --json runs/coco128/val.json

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 EPOCHS=${EPOCHS:-10}
 ./detect synth --out runs/demo-data --images 3000 --val-images 100 --size 320 --seed 0 --force
 ./detect train --data runs/demo-data --model parnet-n-yolo --epochs "$EPOCHS" --img 320 --batch 8 --nominal-batch 8 \
-    --lr0 0.03 --warmup-epochs 1 --no-augment --workers 1 --out runs/demo --overwrite
+    --lr0 0.03 --warmup-epochs 1 --no-augment --workers 1 --out runs/demo --force
 dotnet run -c Release --project bench/detector/DetectorBench -- strip --in runs/demo/best.ckpt \
     --out models/parnet-n-yolo-synth.ckpt --note "bench/detector/demo.sh (EPOCHS=$EPOCHS)"
 ./detect val --data runs/demo-data --weights models/parnet-n-yolo-synth.ckpt

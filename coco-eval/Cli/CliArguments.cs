@@ -17,7 +17,7 @@ internal sealed record CliArguments(string GroundTruthPath, string DetectionsPat
           --max-dets A,B,C     detections kept per image and category (default 1,10,100)
           --corrected-headline read the first AP line at the largest maxDets; pycocotools always reads it at 100
           --threads N          worker threads (default: all cores)
-          --force              overwrite an existing --json file or plots in DIR
+          --force              replace an existing --json file, write into a non-empty DIR (never over GT or DETS)
 
         exit codes: 0 ok, 1 bad data (unreadable or malformed input), 2 bad command line
         """;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ParNetDetect.FileSafety;
 
 namespace CocoEval.Cli;
 
@@ -20,7 +21,8 @@ public static class CocoEvalCommand
                 return Ok;
             }
             var cli = CliArguments.Parse(args);
-            var outputs = new OutputFiles(cli.JsonPath, cli.PlotsDirectory, cli.Force);
+            var outputs = new OutputFiles(cli.JsonPath, cli.PlotsDirectory,
+                new OutputGuard(cli.Force, [cli.GroundTruthPath, cli.DetectionsPath]));
             outputs.CheckWritable();
 
             var clock = Stopwatch.StartNew();

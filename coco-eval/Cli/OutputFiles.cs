@@ -1,33 +1,30 @@
+using ParNetDetect.FileSafety;
+
 namespace CocoEval.Cli;
 
-/// <summary>The optional output files; existing ones are only replaced with <c>--force</c>.</summary>
-internal sealed class OutputFiles(string? jsonPath, string? plotsDirectory, bool force)
+/// <summary>The optional output files, under the project's overwrite rule (<see cref="OutputGuard"/>).</summary>
+internal sealed class OutputFiles(string? jsonPath, string? plotsDirectory, OutputGuard guard)
 {
-    /// <summary>Fails before any work when an output would overwrite something without <c>--force</c>.</summary>
+    /// <summary>Fails before any work when an output exists without <c>--force</c> or is an input.</summary>
     public void CheckWritable()
     {
-        if (force)
-            return;
-        if (jsonPath is not null && File.Exists(jsonPath))
-            throw new UsageException($"--json: '{jsonPath}' exists; pass --force to overwrite it");
-        if (plotsDirectory is not null && Directory.Exists(plotsDirectory) &&
-            Directory.EnumerateFileSystemEntries(plotsDirectory).Any())
-            throw new UsageException($"--plots: directory '{plotsDirectory}' is not empty; pass --force to write into it");
+        if (jsonPath is not null)
+            guard.File(jsonPath, "--json");
+        if (plotsDirectory is not null)
+            guard.Folder(plotsDirectory, "--plots");
     }
 
+    /// <summary>Plots first: their names depend on the categories, so they are checked only now, before anything is written.</summary>
     public void Write(CocoEvalResult result, string groundTruthPath, string detectionsPath)
     {
+        if (plotsDirectory is not null)
+            Plots.PlotWriter.WriteAll(plotsDirectory, result, guard);
         if (jsonPath is not null)
         {
             string? dir = Path.GetDirectoryName(Path.GetFullPath(jsonPath));
             if (dir is not null)
                 Directory.CreateDirectory(dir);
             JsonReport.Write(jsonPath, result, groundTruthPath, detectionsPath);
-        }
-        if (plotsDirectory is not null)
-        {
-            Directory.CreateDirectory(plotsDirectory);
-            Plots.PlotWriter.WriteAll(plotsDirectory, result);
         }
     }
 }

@@ -1,3 +1,4 @@
+using ParNetDetect.FileSafety;
 using ScottPlot;
 
 namespace CocoEval.Cli.Plots;
@@ -14,25 +15,32 @@ internal static class PlotWriter
         (0, "IoU 0.50", Colors.Blue), (5, "IoU 0.75", Colors.DarkOrange), (null, "IoU 0.50:0.95 mean", Colors.Green),
     ];
 
-    public static void WriteAll(string directory, CocoEvalResult result)
+    /// <summary>Every plot into <paramref name="directory"/>; each file is checked by <paramref name="outputs"/> before any is written.</summary>
+    public static void WriteAll(string directory, CocoEvalResult result, OutputGuard outputs)
     {
         var categories = result.Categories;
-        WritePrAllClasses(Path.Combine(directory, "pr_curve.png"), result);
-        WritePrByClass(Path.Combine(directory, "pr_curve_iou50_by_class.png"), result);
-        WriteF1(Path.Combine(directory, "f1_confidence.png"), result);
-
+        var plots = new List<(string Path, Action<string> Write)>
+        {
+            (Path.Combine(directory, "pr_curve.png"), path => WritePrAllClasses(path, result)),
+            (Path.Combine(directory, "pr_curve_iou50_by_class.png"), path => WritePrByClass(path, result)),
+            (Path.Combine(directory, "f1_confidence.png"), path => WriteF1(path, result)),
+        };
         string perClass = Path.Combine(directory, "per_class");
-        Directory.CreateDirectory(perClass);
-        Parallel.For(0, categories.Count, k =>
+        for (int k = 0; k < categories.Count; k++)
         {
             var c = categories[k];
             if (c.GtCount == 0)
-                return;
+                continue;
+            int index = k;
             string stem = Path.Combine(perClass, $"{c.Id}_{SafeName(c.Name)}");
-            WritePrOneClass(stem + "_pr.png", result, k);
+            plots.Add((stem + "_pr.png", path => WritePrOneClass(path, result, index)));
             if (c.Curve is not null)
-                WriteF1OneClass(stem + "_f1.png", c);
-        });
+                plots.Add((stem + "_f1.png", path => WriteF1OneClass(path, c)));
+        }
+        foreach (var (path, _) in plots)
+            outputs.File(path, "--plots");
+        Directory.CreateDirectory(perClass);
+        Parallel.ForEach(plots, plot => plot.Write(plot.Path));
     }
 
     private static void WritePrAllClasses(string path, CocoEvalResult result)

@@ -1,0 +1,41 @@
+using System.Runtime.InteropServices;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.Training;
+
+namespace ParNetDetect.Cli.Tests;
+
+/// <summary>
+/// `train` stopped by a signal leaves a resumable run and says how it ended, as shells do: 128 + the signal's
+/// number, so 130 for Ctrl-C (SIGINT) and 143 for SIGTERM (systemd, docker stop, kill).
+/// </summary>
+public sealed class StopSignalTests : IDisposable
+{
+    const int SigInt = 2, SigTerm = 15;
+    readonly SynthData _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int signal);
+
+    [Theory]
+    [InlineData(SigInt, 130)]
+    [InlineData(SigTerm, 143)]
+    public void A_stopped_run_exits_128_plus_the_signal_and_can_be_resumed(int signal, int exitCode)
+    {
+        string run = _data.Path("run");
+        // Far more epochs than the test waits for: only the signal can end it.
+        using var train = DetectProcess.Start("train:", "train", "--data", _data.Data, "--out", run, "--epochs", "100000",
+            "--img", "64", "--batch", "2", "--nominal-batch", "2", "--workers", "1", "--no-augment", "--val-every", "0");
+        train.WaitForOutput(TimeSpan.FromMinutes(1));   // the run has started, its signal handlers are in place
+        Assert.Equal(0, kill(train.Id, signal));
+        var result = train.WaitForExit();
+
+        Assert.True(result.Code == exitCode, result.ToString());
+        Assert.Contains("resumable checkpoint", result.Out);
+        string last = Path.Combine(run, TrainingRun.LastFile);
+        var state = TrainingCheckpoint.GetState(Checkpoint.Load(last), last);
+        Assert.True(state.Epoch < state.Options.Epochs);
+        using var resumed = TrainingRun.Resume(run, TextWriter.Null, interactive: false);
+    }
+}
