@@ -2,7 +2,8 @@
 # Cluster overhead (docs/benchmarks.md, "Cluster"): `detect val` of the demo model on a generated dataset as one
 # process, then as a Slurm array of SHARDS tasks plus its merge on the one-node local cluster, then the merge alone.
 # On one node this measures what the scheduler, the extra processes and the merge cost, not a speed-up.
-# Needs root and Debian's slurm-wlm and munge (deploy/slurm/local-cluster.sh).
+# Needs root and Debian's slurm-wlm and munge (deploy/slurm/local-cluster.sh). The environment reaches both sides
+# (sbatch exports it): on a shared machine, OMP_WAIT_POLICY=PASSIVE keeps libgomp's spinning out of the comparison.
 #   bench/cluster/run.sh [--images 600] [--shards 3] [--cpus-per-task 1] [--work DIR]
 set -euo pipefail
 usage() { echo "usage: $0 [--images 600] [--shards 3] [--cpus-per-task 1] [--work DIR]" >&2; exit 2; }
@@ -38,7 +39,7 @@ trap '"$repo/deploy/slurm/local-cluster.sh" stop >/dev/null' EXIT
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores;" \
   "AVX flags: $(grep -m1 -o -w 'avx[0-9a-z_]*' /proc/cpuinfo | sort -u | tr '\n' ' ')"
-echo "dataset: $images val images at 320 px, weights demo; load average before: $(load)"
+echo "dataset: $images val images at 320 px, weights demo; OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}; load average before: $(load)"
 
 start=$(now)
 "$DETECT" val --data "$work/shapes" --weights demo --json "$work/single.json" >"$work/single.log"
@@ -46,6 +47,7 @@ single=$(seconds "$start" "$(now)")
 echo "one process: $single s wall (detection pass $(pass_seconds "$work/single.log") s); load average $(load)"
 
 start=$(now)
+echo "submitted at $(date +%FT%T)"
 ids=$("$repo/deploy/slurm/submit-val.sh" "$work/shapes" demo "$work/sharded" --shards "$shards" --cpus-per-task "$cpus")
 array=$(sed -n 's/^array job \([0-9]*\).*/\1/p' <<<"$ids")
 merge=$(sed -n 's/^merge job \([0-9]*\).*/\1/p' <<<"$ids")
