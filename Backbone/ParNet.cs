@@ -74,6 +74,21 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
 
     public ParNetFeatureChannels FeatureChannels => new(Variant.P2, Variant.P3, Variant.P4);
 
+    /// <summary>The four stem blocks (strides 2, 4, 8, 16), read by exporters.</summary>
+    public IReadOnlyList<DownsamplingBlock> Stem => [.. stem];
+
+    /// <summary>The RepVGG-SSE blocks of streams 1, 2 and 3, read by exporters.</summary>
+    public IReadOnlyList<IReadOnlyList<RepVggSseBlock>> Streams => [.. streams.Select(s => (IReadOnlyList<RepVggSseBlock>)[.. s])];
+
+    /// <summary>Stream 1's downsampling block (to 1/8), read by exporters.</summary>
+    public DownsamplingBlock Stream1Down => stream1_down;
+
+    /// <summary>The two fusion blocks, read by exporters.</summary>
+    public IReadOnlyList<FusionBlock> Fusion => [.. fusion];
+
+    /// <summary>The final downsampling block (P5), read by exporters.</summary>
+    public DownsamplingBlock FinalDown => final_down;
+
     /// <summary>True once <see cref="Fuse"/> has run.</summary>
     public bool IsFused => final_down.IsFused;
 

@@ -34,6 +34,8 @@ public sealed class YoloDetector : nn.Module<Tensor, Tensor[]>
     public Anchors Anchors { get; }
     public int NumClasses => head.NumClasses;
     public ParNet Backbone => backbone;
+    public CspPan Neck => neck;
+    public YoloHead Head => head;
     public bool IsFused => backbone.IsFused;
 
     /// <summary>Input sizes must be multiples of the coarsest stride so the neck's levels line up.</summary>

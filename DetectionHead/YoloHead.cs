@@ -28,6 +28,9 @@ public sealed class YoloHead : nn.Module<Tensor[], Tensor[]>
     public int NumClasses { get; }
     public int AnchorsPerLevel { get; }
 
+    /// <summary>The 1x1 output conv of each level, P3 first: A x (5 + nc) channels, anchor-major.</summary>
+    public IReadOnlyList<Conv2d> OutputConvs => [.. predict];
+
     /// <summary>Values per anchor: 4 box + 1 objectness + classes.</summary>
     public int Outputs => 5 + NumClasses;
 

@@ -34,6 +34,7 @@ if [ "$mode" = test ]; then
   [ -x /usr/sbin/mosquitto ] || optional+=(mosquitto)  # a real MQTT broker for the service's tests
   [ -x /usr/bin/chromium ] || optional+=(chromium)      # the live page, checked headless through Playwright
   command -v npm >/dev/null || optional+=(npm)
+  /usr/bin/python3 -c 'import onnx' 2>/dev/null || optional+=(python3-onnx)  # onnx.checker on the exported graphs
   # A one-node Slurm cluster for deploy/slurm's tests (deploy/slurm/local-cluster.sh runs it, not systemd).
   [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] || optional+=(slurm-wlm)
   [ -x /usr/sbin/munged ] || optional+=(munge)

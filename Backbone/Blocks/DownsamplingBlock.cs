@@ -38,6 +38,11 @@ public sealed class DownsamplingBlock : ReparameterizableBlock
         return OwnedTensorOps.Activate(OwnedTensorOps.Mul(Branches(x, group), g), activation);
     }
 
+    /// <summary>The gate's bias-free 1x1 conv on the pooled input (grouped as the block).</summary>
+    public Conv2d GateConv => gate;
+
+    public ParNetActivation Activation => activation;
+
     /// <summary>In place and idempotent: one 3x3 conv with bias (stride and groups kept); the gate stays.</summary>
     public void Fuse() => FuseBranches();
 

@@ -62,6 +62,15 @@ public sealed class FusionBlock : nn.Module<Tensor, Tensor, Tensor>
         using (view) return view.contiguous();
     }
 
+    /// <summary>The BN of the current stream's input y (kept when fused).</summary>
+    public BatchNorm2d StreamNorm => bn_stream;
+
+    /// <summary>The BN of the merged input (kept when fused).</summary>
+    public BatchNorm2d MergeNorm => bn_merge;
+
+    /// <summary>The 2-group downsampling-type block on the interleaved inputs.</summary>
+    public DownsamplingBlock Block => block;
+
     public void Fuse() => block.Fuse();
 
     public bool IsFused => block.IsFused;

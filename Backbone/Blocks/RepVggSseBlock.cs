@@ -25,6 +25,10 @@ public sealed class RepVggSseBlock : ReparameterizableBlock
         return OwnedTensorOps.Activate(sse.AddTo(Branches(x, group: 0), x), activation);
     }
 
+    public SkipSqueezeExcitation Sse => sse;
+
+    public ParNetActivation Activation => activation;
+
     /// <summary>In place and idempotent: one 3x3 conv with bias; the SSE branch keeps its gate.</summary>
     public void Fuse()
     {

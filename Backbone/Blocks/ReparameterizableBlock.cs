@@ -29,6 +29,12 @@ public abstract class ReparameterizableBlock : nn.Module<Tensor, Tensor>
 
     public bool IsFused => reparam is not null;
 
+    /// <summary>The fused 3x3 conv with bias (padding 1, <see cref="Stride"/>, <see cref="Groups"/>); only after fusing.</summary>
+    public Conv2d FusedConv => reparam ?? throw new InvalidOperationException($"{GetName()} is not fused: call Fuse() first.");
+
+    /// <summary>1, or 2 for a downsampling block.</summary>
+    public int Stride => stride;
+
     /// <summary>Channel groups of the convs (2 inside fusion blocks); see <see cref="ConvolutionGroups"/>.</summary>
     public int Groups { get; }
 

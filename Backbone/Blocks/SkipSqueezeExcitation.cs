@@ -25,6 +25,13 @@ public sealed class SkipSqueezeExcitation : nn.Module
 
     public bool IsFused => bn is null;
 
+    /// <summary>The fused BN's per-channel scale and shift (C); only after fusing.</summary>
+    public (Tensor Scale, Tensor Shift) FusedAffine => scale is not null && shift is not null
+        ? (scale, shift) : throw new InvalidOperationException("the SSE branch is not fused: call Fuse() first.");
+
+    /// <summary>The gate's bias-free 1x1 conv C -> C on the pooled input.</summary>
+    public Conv2d GateConv => gate;
+
     /// <summary>Returns y + branch(x), consuming y (see <see cref="OwnedTensorOps"/>). x, y: (N, C, H, W).</summary>
     public Tensor AddTo(Tensor y, Tensor x)
     {

@@ -27,6 +27,12 @@ public sealed class ConvBnAct : nn.Module<Tensor, Tensor>
     public int OutChannels => (int)conv.weight.shape[0];
     public bool IsFused => bn is null;
 
+    /// <summary>The conv (with the BN folded in once fused; padding k/2).</summary>
+    public Conv2d Conv => conv;
+
+    /// <summary>Whether SiLU follows.</summary>
+    public bool HasActivation => activation;
+
     public override Tensor forward(Tensor x)
     {
         if (bn is null && !activation) return conv.forward(x);

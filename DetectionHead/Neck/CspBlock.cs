@@ -40,6 +40,11 @@ public sealed class CspBlock : nn.Module<Tensor, Tensor>
         using (y) return join.forward(y, x1);
     }
 
+    public ConvBnAct Input => input;
+    /// <summary>1x1, 3x3, 1x1, 3x3, ... in order.</summary>
+    public IReadOnlyList<ConvBnAct> Bottlenecks => [.. bottlenecks];
+    public CspJoin Join => join;
+
     public void Fuse()
     {
         input.Fuse();

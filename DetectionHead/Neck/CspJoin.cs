@@ -34,6 +34,10 @@ public sealed class CspJoin : nn.Module<Tensor, Tensor, Tensor>
         return output.forward(activated);
     }
 
+    public BatchNorm2d MainNorm => main_bn;
+    public ConvBnAct Shortcut => shortcut;
+    public ConvBnAct Output => output;
+
     public void Fuse()
     {
         shortcut.Fuse();

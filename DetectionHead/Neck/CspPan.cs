@@ -68,6 +68,21 @@ public sealed class CspPan : nn.Module<ParNetFeatures, NeckOutputs>
             out5.forward(m5).MoveToOuterDisposeScope());
     }
 
+    public CspSpp Spp => spp;
+    public ConvBnAct Reduce5 => reduce5;
+    public ConvBnAct Lateral4 => lateral4;
+    public CspBlock TopDown4 => topdown4;
+    public ConvBnAct Reduce4 => reduce4;
+    public ConvBnAct Lateral3 => lateral3;
+    public CspBlock TopDown3 => topdown3;
+    public ConvBnAct Down3 => down3;
+    public CspBlock BottomUp4 => bottomup4;
+    public ConvBnAct Down4 => down4;
+    public CspBlock BottomUp5 => bottomup5;
+    public ConvBnAct Out3 => out3;
+    public ConvBnAct Out4 => out4;
+    public ConvBnAct Out5 => out5;
+
     static Tensor Upsample(Tensor x) =>
         nn.functional.interpolate(x, scale_factor: [2, 2], mode: InterpolationMode.Nearest);
 

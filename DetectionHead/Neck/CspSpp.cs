@@ -35,6 +35,14 @@ public sealed class CspSpp : nn.Module<Tensor, Tensor>
         return join.forward(main, x).MoveToOuterDisposeScope();
     }
 
+    public static IReadOnlyList<int> MaxPoolSizes => PoolSizes;
+    public ConvBnAct Reduce1 => reduce1;
+    public ConvBnAct Spatial1 => spatial1;
+    public ConvBnAct Reduce2 => reduce2;
+    public ConvBnAct Mix => mix;
+    public ConvBnAct Spatial2 => spatial2;
+    public CspJoin Join => join;
+
     public void Fuse()
     {
         foreach (var layer in new[] { reduce1, spatial1, reduce2, mix, spatial2 }) layer.Fuse();

@@ -1,3 +1,5 @@
+using ParNetDetect.Service.Security;
+
 namespace ParNetDetect.Service.Cameras;
 
 public enum CameraState
@@ -29,6 +31,7 @@ public sealed class CameraHealth
 
     public CameraState State { get { lock (_lock) return _state; } }
 
+    /// <summary>Sets the state and, if given, the last error, credentials masked (it is shown by the API and page).</summary>
     public void SetState(CameraState state, string? error = null)
     {
         lock (_lock)
@@ -36,7 +39,7 @@ public sealed class CameraHealth
             if (state != _state) _stateSince = DateTimeOffset.UtcNow;
             if (state == CameraState.Reconnecting && _state != CameraState.Reconnecting) _reconnects++;
             _state = state;
-            if (error != null) _lastError = error;
+            if (error != null) _lastError = CredentialMask.Apply(error);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using OpenCvSharp;
+using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Cameras;
 
@@ -10,8 +11,10 @@ namespace ParNetDetect.Service.Cameras;
 /// A network camera (RTSP, HTTP MJPEG, ...) decoded by an <c>ffmpeg</c> child process that writes raw BGR24 frames
 /// to its stdout. OpenCvSharp's bundled FFmpeg is built without networking, Debian's ffmpeg is not; a child process
 /// also keeps a misbehaving demuxer out of our address space. A read that stalls past the timeout kills the child,
-/// so a frozen stream turns into a reconnect instead of a stuck camera.
+/// so a frozen stream turns into a reconnect instead of a stuck camera. ffmpeg quotes the URL, credentials included,
+/// in its errors: they are masked before they become part of a message.
 /// </summary>
+/// <param name="url">The URL with its scheme in lower case (<see cref="FrameSources.NetworkUrl"/>).</param>
 public sealed class FfmpegPipeSource(string url, int width, int height, TimeSpan readTimeout) : IFrameSource
 {
     Process? _process;
@@ -19,7 +22,7 @@ public sealed class FfmpegPipeSource(string url, int width, int height, TimeSpan
     int _width, _height;
     readonly Queue<string> _stderrTail = new();
 
-    public string Description => FrameSources.Redact(url);
+    public string Description => CredentialMask.Apply(url);
 
     public void Open(CancellationToken ct)
     {
@@ -36,7 +39,7 @@ public sealed class FfmpegPipeSource(string url, int width, int height, TimeSpan
             if (e.Data == null) return;
             lock (_stderrTail)
             {
-                _stderrTail.Enqueue(e.Data);
+                _stderrTail.Enqueue(CredentialMask.Apply(e.Data));
                 while (_stderrTail.Count > 5) _stderrTail.Dequeue();
             }
         };
@@ -61,7 +64,8 @@ public sealed class FfmpegPipeSource(string url, int width, int height, TimeSpan
         }
         if (got < _buffer.Length)
         {
-            process.WaitForExit(1000);
+            // The timed wait does not wait for the stderr reader; the untimed one does, once the process is gone.
+            if (process.WaitForExit(1000)) process.WaitForExit();
             throw new FrameSourceException($"'{Description}' ended (ffmpeg {(process.HasExited ? $"exit code {process.ExitCode}" : "still running")}){LastError()}.");
         }
         frame.Create(_height, _width, MatType.CV_8UC3);
@@ -91,7 +95,7 @@ public sealed class FfmpegPipeSource(string url, int width, int height, TimeSpan
         if (size.Length == 2 && int.TryParse(size[0], CultureInfo.InvariantCulture, out int w) &&
             int.TryParse(size[1], CultureInfo.InvariantCulture, out int h) && w > 0 && h > 0)
             return (w, h);
-        throw new FrameSourceException($"ffprobe could not read a video size from '{Description}': {error.GetAwaiter().GetResult().Trim()}");
+        throw new FrameSourceException($"ffprobe could not read a video size from '{Description}': {CredentialMask.Apply(error.GetAwaiter().GetResult().Trim())}");
     }
 
     static Process Start(string tool, IEnumerable<string> args)

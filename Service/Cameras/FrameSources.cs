@@ -7,14 +7,22 @@ namespace ParNetDetect.Service.Cameras;
 /// <summary>Picks the source kind from a camera's Source string.</summary>
 public static partial class FrameSources
 {
+    /// <summary>The URL schemes read through ffmpeg.</summary>
+    public static readonly IReadOnlyList<string> NetworkSchemes = ["rtsp", "rtsps", "rtmp", "http", "https", "udp", "tcp", "srt"];
+
     [GeneratedRegex(@"^/dev/video(\d+)$")]
     private static partial Regex DevicePath();
+
+    // A URL is recognised by its scheme alone: a password with '@' in it can keep System.Uri from parsing the rest,
+    // and such a source must not fall through to a file path (whose errors would quote it).
+    [GeneratedRegex(@"^([A-Za-z][A-Za-z0-9+.\-]*)://")]
+    private static partial Regex SchemePrefix();
 
     public static IFrameSource Create(CameraOptions camera)
     {
         string s = camera.Source.Trim();
-        if (IsNetworkUrl(s))
-            return new FfmpegPipeSource(s, camera.Width, camera.Height, TimeSpan.FromSeconds(camera.Reconnect.ReadTimeoutSeconds));
+        if (NetworkUrl(s) is { } url)
+            return new FfmpegPipeSource(url, camera.Width, camera.Height, TimeSpan.FromSeconds(camera.Reconnect.ReadTimeoutSeconds));
         if (int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
             return new V4l2Source(index, s);
         var device = DevicePath().Match(s);
@@ -23,13 +31,18 @@ public static partial class FrameSources
         return new VideoFileSource(s, camera.Loop, camera.RealTime);
     }
 
-    public static bool IsNetworkUrl(string source) =>
-        Uri.TryCreate(source, UriKind.Absolute, out var uri) &&
-        uri.Scheme is "rtsp" or "rtsps" or "rtmp" or "http" or "https" or "udp" or "tcp" or "srt";
+    /// <summary>The scheme of a source that is a URL, as written; null for a file path or a device.</summary>
+    public static string? SchemeOf(string source) =>
+        SchemePrefix().Match(source.Trim()) is { Success: true } m ? m.Groups[1].Value : null;
 
-    /// <summary>The source with any user:password in a URL replaced by ***, for logs and the API.</summary>
-    public static string Redact(string source) =>
-        Uri.TryCreate(source, UriKind.Absolute, out var uri) && !string.IsNullOrEmpty(uri.UserInfo)
-            ? source.Replace(uri.UserInfo + "@", "***@", StringComparison.Ordinal)
-            : source;
+    /// <summary>
+    /// A network source as ffmpeg needs it, or null if the source is not one. Schemes are case-insensitive
+    /// (RFC 3986) but ffmpeg's protocol names are not ("RTSP://" is "Protocol not found"), so the scheme is lowered.
+    /// </summary>
+    public static string? NetworkUrl(string source)
+    {
+        string s = source.Trim();
+        string? scheme = SchemeOf(s)?.ToLowerInvariant();
+        return scheme != null && NetworkSchemes.Contains(scheme) ? scheme + s[scheme.Length..] : null;
+    }
 }

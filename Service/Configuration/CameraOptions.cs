@@ -7,8 +7,8 @@ public sealed class CameraOptions
     public string Id { get; set; } = "";
 
     /// <summary>
-    /// A video file path, a V4L2 device (/dev/video0 or an index like "0"), or an rtsp://, rtsp(s)://, http(s)://
-    /// URL read through an ffmpeg child process.
+    /// A video file path, a V4L2 device (/dev/video0 or an index like "0"), or an rtsp(s)://, http(s)://, rtmp://,
+    /// udp://, tcp:// or srt:// URL (scheme in any case) read through an ffmpeg child process.
     /// </summary>
     public string Source { get; set; } = "";
 

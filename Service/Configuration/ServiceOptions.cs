@@ -75,7 +75,8 @@ public sealed class HttpOptions
 {
     /// <summary>Semicolon-separated listen URLs. Anything beyond loopback requires <see cref="ApiKey"/>.</summary>
     public string Urls { get; set; } = "http://127.0.0.1:8080";
-    /// <summary>Required as header X-Api-Key or query api_key on every route but /healthz when set.</summary>
+    /// <summary>Required as header X-Api-Key or query api_key on every route but /healthz when set; at least 16
+    /// characters, no whitespace (e.g. `openssl rand -hex 24`).</summary>
     public string? ApiKey { get; set; }
     public int JpegQuality { get; set; } = 75;
     /// <summary>Frames per second cap of each MJPEG stream.</summary>

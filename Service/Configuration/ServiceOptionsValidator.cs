@@ -1,10 +1,17 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ParNetDetect.Service.Cameras;
+using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Configuration;
 
 /// <summary>Thrown at start for a configuration the service cannot run with; the message names every bad field.</summary>
-public sealed class ConfigurationException(string message) : Exception(message);
+public sealed class ConfigurationException(string message) : Exception(message)
+{
+    /// <summary>"invalid configuration:" and one indented line per problem ("Detect:Field: what is wrong").</summary>
+    public static ConfigurationException Listing(IEnumerable<string> problems) =>
+        new("invalid configuration:\n  " + string.Join("\n  ", problems));
+}
 
 /// <summary>
 /// Checks a bound <see cref="ServiceOptions"/> before anything starts. Every problem is reported with its
@@ -12,6 +19,9 @@ public sealed class ConfigurationException(string message) : Exception(message);
 /// </summary>
 public static partial class ServiceOptionsValidator
 {
+    /// <summary>Shortest accepted <see cref="HttpOptions.ApiKey"/>: anything shorter is guessable.</summary>
+    public const int MinApiKeyLength = 16;
+
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex CameraIdPattern();
 
@@ -55,6 +65,12 @@ public static partial class ServiceOptionsValidator
 
         Range(o.Http.JpegQuality, 1, 100, "Http:JpegQuality");
         Range(o.Http.StreamFps, 0.1, 60, "Http:StreamFps");
+        // Empty is unset (an empty environment variable); anything else must be a real key, since it opens the API
+        // beyond loopback. Whitespace is refused: a header value loses it at the ends, and "  " is no secret.
+        bool hasKey = !string.IsNullOrEmpty(o.Http.ApiKey);
+        if (hasKey)
+            Check(o.Http.ApiKey!.Length >= MinApiKeyLength && !o.Http.ApiKey.Any(char.IsWhiteSpace), "Http:ApiKey",
+                $"must be at least {MinApiKeyLength} characters without spaces (make one with `openssl rand -hex 24`).");
         Check(SplitUrls(o.Http.Urls).Any(), "Http:Urls", "at least one listen URL is required.");
         foreach (string url in SplitUrls(o.Http.Urls))
         {
@@ -63,7 +79,7 @@ public static partial class ServiceOptionsValidator
             if (!Uri.TryCreate(parsed, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https"))
                 Check(false, "Http:Urls", $"'{url}' is not an http:// or https:// URL.");
             else
-                Check(IsLoopback(uri.Host) || !string.IsNullOrEmpty(o.Http.ApiKey), "Http:Urls",
+                Check(IsLoopback(uri.Host) || hasKey, "Http:Urls",
                     $"'{url}' listens beyond loopback; set Detect:Http:ApiKey to allow that.");
         }
 
@@ -77,7 +93,7 @@ public static partial class ServiceOptionsValidator
     {
         var errors = Validate(o);
         if (errors.Count > 0)
-            throw new ConfigurationException("invalid configuration:\n  " + string.Join("\n  ", errors));
+            throw ConfigurationException.Listing(errors);
     }
 
     public static IEnumerable<string> SplitUrls(string urls) =>
@@ -92,6 +108,9 @@ public static partial class ServiceOptionsValidator
         check(CameraIdPattern().IsMatch(c.Id), $"{p}:Id", $"'{c.Id}' must be 1-64 letters, digits, '-' or '_'.");
         check(ids.Add(c.Id), $"{p}:Id", $"'{c.Id}' is used by another camera.");
         check(!string.IsNullOrWhiteSpace(c.Source), $"{p}:Source", "is required (file, /dev/videoN, device index, rtsp:// or http:// URL).");
+        if (FrameSources.SchemeOf(c.Source) is { } scheme)
+            check(FrameSources.NetworkUrl(c.Source) != null, $"{p}:Source", $"'{CredentialMask.Apply(c.Source)}' has scheme '{scheme}', " +
+                $"which is not one of {string.Join(", ", FrameSources.NetworkSchemes)}.");
         range(c.FpsCap, 0, 1000, $"{p}:FpsCap");
         range(c.Confidence, 0, 1, $"{p}:Confidence");
         range(c.Width, 0, 16384, $"{p}:Width");

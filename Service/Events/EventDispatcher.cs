@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ParNetDetect.Service.Hosting;
 
 namespace ParNetDetect.Service.Events;
 
@@ -10,7 +10,7 @@ namespace ParNetDetect.Service.Events;
 /// flushes every sink within the host's shutdown timeout. Registered before the detection loop, so it stops after
 /// it and receives the loop's last "gone" events.
 /// </summary>
-public sealed class EventDispatcher : BackgroundService
+public sealed class EventDispatcher : AfterListeningService
 {
     readonly Channel<object> _queue;
     readonly IReadOnlyList<IEventSink> _sinks;
@@ -40,10 +40,10 @@ public sealed class EventDispatcher : BackgroundService
         if (!_queue.Writer.TryWrite(message)) Interlocked.Increment(ref _dropped);
     }
 
-    public override async Task StartAsync(CancellationToken ct)
+    public override async Task StartedAsync(CancellationToken ct)
     {
-        foreach (var sink in _sinks) await sink.StartAsync(ct);
-        await base.StartAsync(ct);
+        foreach (var sink in _sinks) await Guard(sink, () => sink.StartAsync(ct)); // a sink that cannot start must not stop the others
+        await base.StartedAsync(ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -54,19 +54,20 @@ public sealed class EventDispatcher : BackgroundService
         {
             while (reader.TryRead(out var message))
                 foreach (var sink in _sinks)
-                    await Guard(sink, message switch
+                    await Guard(sink, () => message switch
                     {
                         ObjectEvent e => sink.WriteEventAsync(e, CancellationToken.None),
                         FrameReport r => sink.WriteReportAsync(r, CancellationToken.None),
                         _ => Task.CompletedTask,
                     });
-            foreach (var sink in _sinks) await Guard(sink, sink.FlushAsync(CancellationToken.None));
+            foreach (var sink in _sinks) await Guard(sink, () => sink.FlushAsync(CancellationToken.None));
         }
     }
 
-    async Task Guard(IEventSink sink, Task write)
+    /// <summary>Runs one sink call; a sink that throws (synchronously or not) is logged and the others carry on.</summary>
+    async Task Guard(IEventSink sink, Func<Task> call)
     {
-        try { await write; }
+        try { await call(); }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             _logger.LogError(e, "Event sink {Sink} failed", sink.Name);
@@ -79,7 +80,7 @@ public sealed class EventDispatcher : BackgroundService
         await base.StopAsync(ct);
         foreach (var sink in _sinks)
         {
-            await Guard(sink, sink.FlushAsync(ct));
+            await Guard(sink, () => sink.FlushAsync(ct));
             await sink.DisposeAsync();
         }
         if (Dropped > 0) _logger.LogWarning("{Dropped} events were dropped because the sinks could not keep up", Dropped);

@@ -1,35 +1,26 @@
-using ParNetDetect.Data;
-
 namespace ParNetDetect.Service.Hosting;
 
 /// <summary>
 /// What `detect serve` runs with no configuration file: one camera on a looping video of moving shapes, the
-/// classes the bundled demo model knows. The video is rendered on first use into the user's cache folder.
+/// classes the bundled demo model knows. The caller renders the video (Data's DemoVideo, before the host starts).
 /// </summary>
 public static class DemoConfiguration
 {
-    public static string VideoPath =>
-        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
-            "parnet-detect", "demo-shapes.avi");
+    /// <summary>Where the demo writes, relative to the working directory: under runs/ (git-ignored) rather than the
+    /// service's default events/, since the demo usually runs in a checkout. docs/service.md names both.</summary>
+    public const string EventsFile = "runs/serve/events.jsonl", SnapshotFolder = "runs/serve/snapshots";
 
-    public static IReadOnlyDictionary<string, string?> Defaults()
+    /// <summary>The demo's settings, on the video at <paramref name="video"/>.</summary>
+    public static IReadOnlyDictionary<string, string?> Defaults(string video)
     {
-        string video = VideoPath;
-        if (!File.Exists(video))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(video)!);
-            SyntheticVideoWriter.Write(video, new SyntheticVideoWriter.Options(Frames: 500, Seed: 7));
-        }
         return new Dictionary<string, string?>
         {
             ["Detect:Cameras:0:Id"] = "demo",
             ["Detect:Cameras:0:Source"] = video,
             ["Detect:Cameras:0:Loop"] = "true",
             ["Detect:Cameras:0:FpsCap"] = "10",
-            // Under runs/ (git-ignored) rather than the default events/, since the demo usually runs in a checkout.
-            ["Detect:Events:JsonLinesPath"] = "runs/serve/events.jsonl",
-            ["Detect:Events:SnapshotDirectory"] = "runs/serve/snapshots",
+            ["Detect:Events:JsonLinesPath"] = EventsFile,
+            ["Detect:Events:SnapshotDirectory"] = SnapshotFolder,
             ["Detect:Cameras:0:Zones:0:Name"] = "left-half",
             ["Detect:Cameras:0:Zones:0:Points:0:0"] = "0", ["Detect:Cameras:0:Zones:0:Points:0:1"] = "0",
             ["Detect:Cameras:0:Zones:0:Points:1:0"] = "0.5", ["Detect:Cameras:0:Zones:0:Points:1:1"] = "0",

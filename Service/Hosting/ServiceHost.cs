@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Http;
 using ParNetDetect.Service.Pipeline;
@@ -23,12 +23,15 @@ public sealed class ServiceHostSettings
     public Func<CameraOptions, IFrameSource> CreateSource { get; init; } = FrameSources.Create;
     /// <summary>The sd_notify channel; defaults to $NOTIFY_SOCKET / $WATCHDOG_USEC.</summary>
     public SdNotify? Notify { get; init; }
+    /// <summary>Where <see cref="ServiceRunner"/> reports a bad configuration or a failed start; defaults to stderr.</summary>
+    public TextWriter ErrorOutput { get; init; } = Console.Error;
 }
 
 /// <summary>
 /// Builds the service: a Kestrel web application whose hosted services are the event dispatcher, the detection
-/// loop (with one capture thread per camera) and the systemd watchdog heartbeat. Stop order is the reverse of
-/// registration, so cameras and the loop stop first and the dispatcher then drains and flushes every sink.
+/// loop (with one capture thread per camera) and the systemd watchdog heartbeat. They start once Kestrel has bound
+/// its addresses (<see cref="AfterListeningService"/>). Stop order is the reverse of registration, so cameras and
+/// the loop stop first and the dispatcher then drains and flushes every sink.
 /// </summary>
 public static class ServiceHost
 {
@@ -51,7 +54,7 @@ public static class ServiceHost
         services.AddSingleton(sp => settings.CreateDetector(options.Detector));
         services.AddSingleton<CameraRegistry>();
         if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
-            services.AddSingleton<IEventSink>(new JsonLinesEventSink(options.Events));
+            services.AddSingleton<IEventSink>(sp => new JsonLinesEventSink(options.Events, sp.GetRequiredService<ILogger<JsonLinesEventSink>>()));
         if (options.Mqtt.Enabled)
             services.AddSingleton<IEventSink>(sp => new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>()));
         // The same instances are resolved by the API (dispatcher drops) and run as hosted services.

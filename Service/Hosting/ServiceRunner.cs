@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Hosting;
 
@@ -21,27 +22,29 @@ public static class ServiceRunner
         WebApplication app;
         try
         {
-            var options = ServiceConfiguration.Bind(ServiceConfiguration.Load(configFile, defaults, overrides));
+            var options = ServiceConfiguration.Bind(ServiceConfiguration.Load(configFile, defaults, overrides), OutputPaths.Problems);
             app = ServiceHost.Build(options, settings);
         }
         catch (ConfigurationException e)
         {
-            await Console.Error.WriteLineAsync($"detect serve: {e.Message}");
+            await settings.ErrorOutput.WriteLineAsync($"detect serve: {CredentialMask.Apply(e.Message)}");
             return ConfigurationError;
         }
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");
         try
         {
             await app.StartAsync();
         }
-        catch (IOException e) // e.g. the HTTP port is taken
+        catch (Exception e) when (e is not OutOfMemoryException) // e.g. the HTTP port is taken
         {
-            // Kestrel binds last, after the cameras and the detection loop started: stop those before leaving.
-            await app.StopAsync();
+            // Cameras and sinks start only once HTTP listens (AfterListeningService), so nothing ran that needs
+            // stopping (and a stop would log "Application is shutting down"). One line says why (the host's own
+            // report is filtered out of the log); Logging:Level Debug adds the details.
+            logger.LogDebug(e, "Start failed");
             await app.DisposeAsync();
-            await Console.Error.WriteLineAsync($"detect serve: could not start: {e.Message}");
+            await settings.ErrorOutput.WriteLineAsync($"detect serve: could not start: {CredentialMask.Apply(e.Message)}");
             return 1;
         }
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");
         foreach (string url in ListeningUrls(app))
             logger.LogInformation("Live view: {Url}/", url.TrimEnd('/'));
         await app.WaitForShutdownAsync();

@@ -1,5 +1,6 @@
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Pipeline;
+using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Http;
 
@@ -28,7 +29,7 @@ public sealed record CameraStatus(
         var h = c.Health.Snapshot();
         var counts = (c.Latest?.Objects ?? []).GroupBy(o => o.Label).OrderBy(g => g.Key)
             .ToDictionary(g => g.Key, g => g.Count());
-        return new CameraStatus(c.Id, FrameSources.Redact(c.Options.Source), h.State, h.StateSince, h.LastFrameAt,
+        return new CameraStatus(c.Id, CredentialMask.Apply(c.Options.Source), h.State, h.StateSince, h.LastFrameAt,
             h.LastError, h.Reconnects, h.Width, h.Height, Math.Round(c.Metrics.Captured.PerSecond, 2),
             Math.Round(c.Metrics.Detected.PerSecond, 2), Math.Round(c.Metrics.Skipped.PerSecond, 2),
             Math.Round(c.Metrics.InferenceSeconds.Snapshot().Mean * 1000, 1), c.TrackedObjects, counts,

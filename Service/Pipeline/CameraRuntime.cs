@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
+using ParNetDetect.DetectionHead;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Metrics;
 using ParNetDetect.Service.Tracking;
@@ -85,8 +86,8 @@ public sealed class CameraRuntime : IDisposable
         Metrics.InferenceSeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         Metrics.Detected.Add();
 
-        var confident = new List<ObjectDetection>();
-        var weak = new List<ObjectDetection>();
+        var confident = new List<Detection>();
+        var weak = new List<Detection>();
         foreach (var d in detections)
         {
             if (_keepClass != null && (d.ClassIndex >= _keepClass.Length || !_keepClass[d.ClassIndex])) continue;
@@ -99,7 +100,7 @@ public sealed class CameraRuntime : IDisposable
         var objects = confident.Select(d =>
         {
             var t = tracked.FirstOrDefault(o => o.Box == d);
-            return new ReportedObject(t?.Id ?? 0, Label(d.ClassIndex), d.Score, BoxJson.From(d), t?.Zones ?? []);
+            return new ReportedObject(t?.Id ?? 0, Label(d.ClassIndex), d.Score, BoxJson.From(d), t?.Zones ?? [], d.ClassIndex);
         }).ToList();
         var report = new FrameReport(Id, frame.CapturedAt, now, w, h, MotionGated: false, objects);
         Publish(image, report, dispatcher);
@@ -136,7 +137,8 @@ public sealed class CameraRuntime : IDisposable
         var evt = new ObjectEvent(type, Id, o.Id, Label(o.Box.ClassIndex), o.Box.Score, BoxJson.From(o.Box), e.Zone,
             o.Zones, at, o.FirstSeen, e.Type is TrackEventType.New or TrackEventType.Entered ? snapshotFile : null);
         Metrics.EventRaised();
-        _logger.LogInformation("Camera {CameraId}: {Label} #{ObjectId} {EventType}{ZoneSuffix}",
+        // Debug, not Information: events (several a second) belong to the sinks; the default log keeps camera states.
+        _logger.LogDebug("Camera {CameraId}: {Label} #{ObjectId} {EventType}{ZoneSuffix}",
             Id, evt.Label, o.Id, type, e.Zone == null ? "" : " " + e.Zone);
         dispatcher.Enqueue(evt);
     }
@@ -165,8 +167,8 @@ public sealed class CameraRuntime : IDisposable
         {
             int index = names.FindIndex(n => string.Equals(n, options.Classes[i], StringComparison.OrdinalIgnoreCase));
             if (index < 0)
-                throw new ConfigurationException(
-                    $"invalid configuration:\n  {ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)}).");
+                throw ConfigurationException.Listing([
+                    $"{ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)})."]);
             keep[index] = true;
         }
         return keep;

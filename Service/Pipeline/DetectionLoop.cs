@@ -1,9 +1,9 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.Hosting;
 
 namespace ParNetDetect.Service.Pipeline;
 
@@ -19,7 +19,7 @@ public sealed class DetectionLoop(
     EventDispatcher dispatcher,
     PipelineActivity activity,
     Func<CameraOptions, IFrameSource> createSource,
-    ILogger<DetectionLoop> logger) : BackgroundService
+    ILogger<DetectionLoop> logger) : AfterListeningService
 {
     readonly SemaphoreSlim _framePublished = new(0, int.MaxValue);
 

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Hosting;
 using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Systemd;
@@ -12,7 +12,7 @@ namespace ParNetDetect.Service.Systemd;
 /// </summary>
 public sealed class WatchdogHeartbeat(
     SdNotify notify, PipelineActivity activity, CameraRegistry cameras, ServiceOptions options,
-    ILogger<WatchdogHeartbeat> logger) : BackgroundService
+    ILogger<WatchdogHeartbeat> logger) : AfterListeningService
 {
     public long HeartbeatsSent { get; private set; }
     bool _wasFlowing; // false at start: no "stalled" warning before the first frame ever arrived

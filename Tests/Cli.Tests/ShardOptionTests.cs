@@ -13,7 +13,7 @@ public sealed class ShardOptionTests
     [Theory]
     [InlineData("val", "--data", "nowhere", "--weights", "demo", "--shard", "auto", "--save-json", "part.json")]
     [InlineData("predict", "--weights", "demo", "--source", "nowhere", "--shard", "auto", "--no-save")]
-    public void Auto_without_a_scheduler_is_one_line_and_exit_2(params string[] args)
+    public void AutoWithoutASchedulerIsOneLineAndExit2(params string[] args)
     {
         var result = DetectProcess.Run(NoScheduler, args);
         Assert.Equal(2, result.Code);
@@ -24,7 +24,7 @@ public sealed class ShardOptionTests
     }
 
     [Fact]
-    public void Predict_shards_folders_only()
+    public void PredictShardsFoldersOnly()
     {
         var result = DetectProcess.Run(NoScheduler, "predict", "--weights", "demo", "--source", DetectProcess.TestData("street.jpg"),
             "--shard", "1/2", "--no-save");

@@ -48,7 +48,7 @@ public sealed class KubernetesManifestTests
     static string Option(string command, string name) => Regex.Match(command, $@"--{name} (\S+)").Groups[1].Value;
 
     [Fact]
-    public void Val_is_an_indexed_job_whose_pods_find_their_shard_in_the_environment()
+    public void ValIsAnIndexedJobWhosePodsFindTheirShardInTheEnvironment()
     {
         var job = Kind("val-job.yaml", "Job");
         Assert.Equal("Indexed", Text(job, "spec.completionMode"));
@@ -75,7 +75,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void The_merge_job_reads_every_part_of_the_same_data_and_writes_the_results()
+    public void TheMergeJobReadsEveryPartOfTheSameDataAndWritesTheResults()
     {
         var val = Kind("val-job.yaml", "Job");
         var merge = Kind("val-merge-job.yaml", "Job");
@@ -94,7 +94,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void The_statefulset_gives_each_pod_its_cameras_from_its_ordinal()
+    public void TheStatefulsetGivesEachPodItsCamerasFromItsOrdinal()
     {
         var set = Kind("service-statefulset.yaml", "StatefulSet");
         var service = Kind("service-statefulset.yaml", "Service");
@@ -126,7 +126,7 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
-    public void The_configmap_is_a_valid_service_configuration_whose_cameras_every_pod_shares()
+    public void TheConfigmapIsAValidServiceConfigurationWhoseCamerasEveryPodShares()
     {
         var map = Kind("service-statefulset.yaml", "ConfigMap");
         var set = Kind("service-statefulset.yaml", "StatefulSet");

@@ -13,7 +13,7 @@ public sealed class ShellScriptTests
     [InlineData("submit-predict.sh", "images", "weights", "out", "--split", "val")]
     [InlineData("local-cluster.sh")]
     [InlineData("local-cluster.sh", "restart")]
-    public void Bad_arguments_print_the_usage_line_and_exit_2(string script, params string[] args)
+    public void BadArgumentsPrintTheUsageLineAndExit2(string script, params string[] args)
     {
         var result = ProcessRun.Run(Path.Combine(SlurmFolder, script), args);
         Assert.Equal(2, result.ExitCode);
@@ -21,7 +21,7 @@ public sealed class ShellScriptTests
     }
 
     [SkippableFact]
-    public void Slurm_scripts_are_shellcheck_clean()
+    public void SlurmScriptsAreShellcheckClean()
     {
         Skip.IfNot(File.Exists("/usr/bin/shellcheck"), "shellcheck is not installed (apt-get install shellcheck)");
         var scripts = Directory.GetFiles(SlurmFolder).Where(f => f.EndsWith(".sh") || f.EndsWith(".sbatch")).Order().ToList();

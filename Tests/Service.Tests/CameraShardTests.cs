@@ -25,7 +25,7 @@ public class CameraShardTests
     static IEnumerable<string> Owned(ServiceOptions o, CameraShard s) => s.Owned.Select(i => o.Cameras[i].Id);
 
     [Fact]
-    public void Each_camera_has_exactly_one_shard_and_adding_cameras_moves_none()
+    public void EachCameraHasExactlyOneShardAndAddingCamerasMovesNone()
     {
         var four = Options(null, CameraIds);
         var owners = Enumerable.Range(1, 3).Select(i => Owned(four, CameraShard.Resolve(Options($"{i}/3", CameraIds))).ToList()).ToList();
@@ -41,7 +41,7 @@ public class CameraShardTests
     }
 
     [Fact]
-    public void Auto_takes_the_shard_from_the_environment_and_fails_as_configuration_without_one()
+    public void AutoTakesTheShardFromTheEnvironmentAndFailsAsConfigurationWithoutOne()
     {
         var options = Options("auto", CameraIds);
         var env = new Dictionary<string, string> { ["PARNET_SHARDS"] = "2" };
@@ -55,14 +55,14 @@ public class CameraShardTests
     }
 
     [Fact]
-    public void A_malformed_shard_is_a_configuration_error()
+    public void AMalformedShardIsAConfigurationError()
     {
         var errors = ServiceOptionsValidator.Validate(Options("3/2", CameraIds));
         Assert.Contains(errors, m => m.StartsWith("Detect:Shard: must be i/n", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Sharded_instances_get_their_own_mqtt_client_id_and_status_topic()
+    public void ShardedInstancesGetTheirOwnMqttClientIdAndStatusTopic()
     {
         var mqtt = new MqttOptions { ClientId = "parnet-detect", TopicPrefix = "site" };
         CameraShard.Resolve(Options("2/3", CameraIds)).ApplyTo(mqtt);
@@ -73,7 +73,7 @@ public class CameraShardTests
     }
 
     [Fact]
-    public async Task An_instance_that_owns_no_camera_idles_with_the_watchdog_fed()
+    public async Task AnInstanceThatOwnsNoCameraIdlesWithTheWatchdogFed()
     {
         string dir = TestVideos.TempDirectory();
         string socketPath = Path.Combine(dir, "notify.sock");
@@ -86,14 +86,14 @@ public class CameraShardTests
 
         Assert.Equal("[]", await host.Client.GetStringAsync("/api/cameras"));
         var buffer = new byte[512];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TestHost.StateTimeout);
         string message;
         do message = Encoding.UTF8.GetString(buffer, 0, await listener.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, timeout.Token));
         while (!message.StartsWith("WATCHDOG=1", StringComparison.Ordinal));
     }
 
     [SkippableFact]
-    public async Task Two_instances_four_cameras_one_broker_every_camera_events_arrive_exactly_once()
+    public async Task TwoInstancesFourCamerasOneBrokerEveryCameraEventsArriveExactlyOnce()
     {
         string? mosquitto = ExternalProcess.Find("mosquitto", "/usr/sbin");
         Skip.If(mosquitto == null, "mosquitto is not installed (apt-get install mosquitto); CI installs it");
@@ -102,7 +102,7 @@ public class CameraShardTests
         string conf = Path.Combine(dir, "mosquitto.conf");
         File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
         using var broker = ExternalProcess.Start(mosquitto!, "-c", conf);
-        await ExternalProcess.WaitForPort(port, 10);
+        await ExternalProcess.WaitForPort(port);
 
         var received = new ConcurrentQueue<(string Topic, string Payload)>();
         using var subscriber = new MqttClientFactory().CreateMqttClient();
@@ -139,7 +139,7 @@ public class CameraShardTests
 
             List<JsonElement> Events() => received.Where(m => m.Topic.EndsWith("/events", StringComparison.Ordinal))
                 .Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
-            await TestHost.WaitUntil(() => CameraIds.All(id => Events().Any(e => Is(e, id, "gone"))), 30, "every camera's gone event");
+            await TestHost.WaitUntil(() => CameraIds.All(id => Events().Any(e => Is(e, id, "gone"))), "every camera's gone event");
             foreach (string id in CameraIds)
                 Assert.Equal(["new", "gone"], Events().Where(e => e.GetProperty("cameraId").GetString() == id).Select(e => e.GetProperty("type").GetString()));
             Assert.All(received.Where(m => m.Topic.EndsWith("/events", StringComparison.Ordinal)),

@@ -1,14 +1,14 @@
 using OpenCvSharp;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Tests;
 
 public class FrameFlowTests
 {
     [Fact]
-    public void Latest_frame_slot_keeps_only_the_newest_and_counts_drops_without_allocating()
+    public void LatestFrameSlotKeepsOnlyTheNewestAndCountsDropsWithoutAllocating()
     {
         using var slot = new LatestFrameSlot();
         var buffers = new HashSet<IntPtr>();
@@ -36,7 +36,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Backoff_doubles_up_to_the_cap_with_bounded_jitter()
+    public void BackoffDoublesUpToTheCapWithBoundedJitter()
     {
         var b = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), new Random(1));
         double[] d = Enumerable.Range(0, 6).Select(_ => b.Next().TotalSeconds).ToArray();
@@ -47,7 +47,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Motion_gate_skips_still_frames_after_the_hold_and_opens_on_motion()
+    public void MotionGateSkipsStillFramesAfterTheHoldAndOpensOnMotion()
     {
         using var gate = new MotionGate(new MotionOptions { Enabled = true, HoldSeconds = 1 });
         using var frame = new Mat(120, 160, MatType.CV_8UC3, new Scalar(40, 40, 40));
@@ -61,7 +61,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Source_kind_follows_the_source_string_and_urls_are_redacted()
+    public void SourceKindFollowsTheSourceString()
     {
         static IFrameSource Of(string s) => FrameSources.Create(new CameraOptions { Id = "a", Source = s });
         Assert.IsType<FfmpegPipeSource>(Of("rtsp://user:pw@cam.local/stream"));
@@ -69,11 +69,16 @@ public class FrameFlowTests
         Assert.IsType<V4l2Source>(Of("/dev/video2"));
         Assert.IsType<V4l2Source>(Of("0"));
         Assert.IsType<VideoFileSource>(Of("clips/door.mp4"));
-        Assert.Equal("rtsp://***@cam.local/stream", FrameSources.Redact("rtsp://user:pw@cam.local/stream"));
+        // Schemes are case-insensitive, and a password need not make the URL parse for it to be one.
+        Assert.IsType<FfmpegPipeSource>(Of("RTSP://cam.local/stream"));
+        Assert.IsType<FfmpegPipeSource>(Of("rtsp://admin:p@ss@cam.local/stream"));
+        Assert.Equal("rtsp://Cam.Local/Stream", FrameSources.NetworkUrl(" RTSP://Cam.Local/Stream"));
+        Assert.Equal("https://cam/x", FrameSources.NetworkUrl("HttpS://cam/x"));
+        Assert.Null(FrameSources.NetworkUrl("clips/door.mp4"));
     }
 
     [Fact]
-    public void Video_file_source_reports_missing_and_corrupt_files_as_permanent()
+    public void VideoFileSourceReportsMissingAndCorruptFilesAsPermanent()
     {
         string dir = Support.TestVideos.TempDirectory();
         string corrupt = Path.Combine(dir, "corrupt.avi");
@@ -89,7 +94,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Looping_file_source_restarts_and_reuses_the_frame_buffer()
+    public void LoopingFileSourceRestartsAndReusesTheFrameBuffer()
     {
         string video = Support.TestVideos.MovingSquare(Support.TestVideos.TempDirectory(), frames: 5);
         using var source = new VideoFileSource(video, loop: true, realTime: false);
@@ -107,7 +112,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Missing_v4l2_device_is_a_retryable_error_naming_the_device()
+    public void MissingV4l2DeviceIsARetryableErrorNamingTheDevice()
     {
         using var source = new V4l2Source(63, "/dev/video63");
         var e = Assert.Throws<FrameSourceException>(() => source.Open(default));

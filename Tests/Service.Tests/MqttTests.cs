@@ -10,7 +10,7 @@ namespace ParNetDetect.Service.Tests;
 public class MqttTests
 {
     [SkippableFact]
-    public async Task Events_detections_and_status_reach_a_real_broker()
+    public async Task EventsDetectionsAndStatusReachARealBroker()
     {
         string? mosquitto = ExternalProcess.Find("mosquitto", "/usr/sbin");
         Skip.If(mosquitto == null, "mosquitto is not installed (apt-get install mosquitto); CI installs it");
@@ -19,7 +19,7 @@ public class MqttTests
         string conf = Path.Combine(dir, "mosquitto.conf");
         File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
         using var broker = ExternalProcess.Start(mosquitto!, "-c", conf);
-        await ExternalProcess.WaitForPort(port, 10);
+        await ExternalProcess.WaitForPort(port);
 
         var received = new ConcurrentQueue<(string Topic, string Payload)>();
         using var subscriber = new MqttClientFactory().CreateMqttClient();
@@ -34,10 +34,10 @@ public class MqttTests
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("yard", TestVideos.MovingSquare(dir)));
         options.Mqtt = new() { Enabled = true, Port = port, TopicPrefix = "test", ClientId = "parnet-test" };
         var host = await TestHost.StartAsync(options, dir);
-        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/events"), 10, "an event on test/yard/events");
-        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/detections"), 5, "a frame report");
+        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/events"), "an event on test/yard/events");
+        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/detections"), "a frame report");
         await host.DisposeAsync();
-        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/status" && m.Payload == "offline"), 5, "status offline");
+        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/status" && m.Payload == "offline"), "status offline");
 
         Assert.Contains(received, m => m.Topic == "test/status" && m.Payload == "online");
         var evt = JsonDocument.Parse(received.First(m => m.Topic == "test/yard/events").Payload).RootElement;

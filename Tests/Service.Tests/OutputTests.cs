@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Metrics;
@@ -14,11 +15,11 @@ public class OutputTests
         DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null);
 
     [Fact]
-    public async Task Json_lines_sink_appends_valid_lines_and_rotates_by_size()
+    public async Task JsonLinesSinkAppendsValidLinesAndRotatesBySize()
     {
         string dir = Support.TestVideos.TempDirectory();
         var options = new EventOptions { JsonLinesPath = Path.Combine(dir, "events.jsonl"), MaxFileBytes = 4096, RetainedFiles = 2 };
-        var sink = new JsonLinesEventSink(options);
+        var sink = new JsonLinesEventSink(options, NullLogger<JsonLinesEventSink>.Instance);
         await sink.StartAsync(default);
         for (int i = 0; i < 100; i++) await sink.WriteEventAsync(Event(i), default);
         await sink.DisposeAsync();
@@ -34,7 +35,44 @@ public class OutputTests
     }
 
     [Fact]
-    public void Prometheus_histogram_is_cumulative_with_sum_and_count()
+    public async Task JsonLinesSinkThatCannotWriteDropsAndCountsThenRecovers()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        string folder = Path.Combine(dir, "events");
+        File.WriteAllText(folder, "a file where the folder should be");
+        var sink = new JsonLinesEventSink(new EventOptions { JsonLinesPath = Path.Combine(folder, "events.jsonl") },
+            NullLogger<JsonLinesEventSink>.Instance, retryEvery: TimeSpan.Zero);
+        await sink.StartAsync(default);
+        await sink.WriteEventAsync(Event(1), default);
+        await sink.FlushAsync(default);
+        Assert.Equal(1, sink.Dropped);
+
+        File.Delete(folder); // the obstacle goes: the next write reopens the file
+        await sink.WriteEventAsync(Event(2), default);
+        await sink.DisposeAsync();
+        Assert.Equal(1, sink.Dropped);
+        Assert.Equal(2, JsonDocument.Parse(Assert.Single(File.ReadAllLines(Path.Combine(folder, "events.jsonl")))).RootElement.GetProperty("objectId").GetInt64());
+    }
+
+    [Fact]
+    public async Task JsonLinesSinkWhoseFolderGoesAwayMidRunDropsInsteadOfThrowing()
+    {
+        string dir = Support.TestVideos.TempDirectory();
+        string folder = Path.Combine(dir, "events");
+        var sink = new JsonLinesEventSink(new EventOptions { JsonLinesPath = Path.Combine(folder, "events.jsonl"), MaxFileBytes = 4096 },
+            NullLogger<JsonLinesEventSink>.Instance);
+        await sink.StartAsync(default);
+        for (int i = 0; i < 10; i++) await sink.WriteEventAsync(Event(i), default);
+        Directory.Delete(folder, recursive: true);
+        File.WriteAllText(folder, "a file where the folder was"); // rotation and reopening now fail
+        for (int i = 10; i < 100; i++) await sink.WriteEventAsync(Event(i), default);
+        await sink.FlushAsync(default);
+        await sink.DisposeAsync();
+        Assert.InRange(sink.Dropped, 1, 90);
+    }
+
+    [Fact]
+    public void PrometheusHistogramIsCumulativeWithSumAndCount()
     {
         var h = new Histogram([0.1, 1]);
         h.Observe(0.05);
@@ -46,7 +84,7 @@ public class OutputTests
     }
 
     [Fact]
-    public void Sd_notify_sends_one_datagram_to_the_notify_socket()
+    public void SdNotifySendsOneDatagramToTheNotifySocket()
     {
         string path = Path.Combine(Support.TestVideos.TempDirectory(), "notify.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -64,7 +102,7 @@ public class OutputTests
 public class SnapshotStoreTests
 {
     [Fact]
-    public void Keeps_the_newest_files_including_an_earlier_runs()
+    public void KeepsTheNewestFilesIncludingAnEarlierRuns()
     {
         string dir = Support.TestVideos.TempDirectory();
         File.WriteAllBytes(Path.Combine(dir, "20200101-000000-000.jpg"), [1]); // left by an earlier run

@@ -19,7 +19,7 @@ public sealed class PartMergeTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_part_is_named_by_its_shard_and_nothing_is_written()
+    public void AMissingPartIsNamedByItsShardAndNothingIsWritten()
     {
         string a = Part("a.json", "1.jpg"), c = Part("c.json", "3.jpg");
         string b = Path.Combine(_dir, "b.json"), output = Path.Combine(_dir, "merged.json");
@@ -29,7 +29,7 @@ public sealed class PartMergeTests : IDisposable
     }
 
     [Fact]
-    public void Parts_in_any_order_give_what_one_process_writes()
+    public void PartsInAnyOrderGiveWhatOneProcessWrites()
     {
         string whole = Part("whole.json", "a.jpg", "b.jpg", "c.jpg", "d.jpg");
         string p1 = Part("p1.json", "a.jpg", "b.jpg"), p2 = Part("p2.json", "c.jpg"), p3 = Part("p3.json", "d.jpg");
@@ -39,7 +39,7 @@ public sealed class PartMergeTests : IDisposable
     }
 
     [Fact]
-    public void An_entry_in_two_parts_is_refused()
+    public void AnEntryInTwoPartsIsRefused()
     {
         string p1 = Part("p1.json", "a.jpg"), p2 = Part("p2.json", "a.jpg");
         var e = Assert.Throws<InvalidDataException>(() => JsonResultParts.Merge([p1, p2], "file", Path.Combine(_dir, "m.json")));

@@ -18,7 +18,7 @@ public sealed class SchedulerShardTests
     [InlineData("7", "1", "9", "2", "5", "4/5")]        // --array=1-9:2 -> tasks 1,3,5,7,9
     [InlineData("1", null, null, null, "4", "2/4")]     // only the count: the array starts at 0
     [InlineData("3", "0", "3", null, null, "4/4")]      // min and max, no count
-    public void Slurm_array_task_is_its_position_in_the_array(string id, string? min, string? max, string? step, string? count, string expected)
+    public void SlurmArrayTaskIsItsPositionInTheArray(string id, string? min, string? max, string? step, string? count, string expected)
     {
         var vars = new List<(string, string)> { ("SLURM_ARRAY_TASK_ID", id), ("SLURM_JOB_ID", "41") };
         if (min != null) vars.Add(("SLURM_ARRAY_TASK_MIN", min));
@@ -31,7 +31,7 @@ public sealed class SchedulerShardTests
     }
 
     [Fact]
-    public void A_list_array_without_a_regular_step_is_refused()
+    public void AListArrayWithoutARegularStepIsRefused()
     {
         // --array=1,5,9... would be fine with step 4; --array=1,2,9 is not a regular array.
         var e = Assert.Throws<ArgumentException>(() => Resolve(variables:
@@ -40,7 +40,7 @@ public sealed class SchedulerShardTests
     }
 
     [Fact]
-    public void Kubernetes_indexed_job_needs_its_completions_in_the_env()
+    public void KubernetesIndexedJobNeedsItsCompletionsInTheEnv()
     {
         Assert.Equal(new Shard(3, 4), Resolve(variables: [("JOB_COMPLETION_INDEX", "2"), ("JOB_COMPLETIONS", "4")]).Shard);
         var e = Assert.Throws<ArgumentException>(() => Resolve(variables: [("JOB_COMPLETION_INDEX", "2")]));
@@ -49,7 +49,7 @@ public sealed class SchedulerShardTests
     }
 
     [Fact]
-    public void Instances_take_the_index_from_the_variable_or_a_StatefulSet_host_name()
+    public void InstancesTakeTheIndexFromTheVariableOrAStatefulSetHostName()
     {
         Assert.Equal(new Shard(2, 3), Resolve("parnet-detect-1", ("PARNET_SHARDS", "3")).Shard);
         Assert.Equal(new Shard(1, 3), Resolve("parnet-detect-1", ("PARNET_SHARDS", "3"), ("PARNET_SHARD_INDEX", "0")).Shard);
@@ -60,7 +60,7 @@ public sealed class SchedulerShardTests
     }
 
     [Fact]
-    public void Slurm_comes_before_Kubernetes_and_instance_variables()
+    public void SlurmComesBeforeKubernetesAndInstanceVariables()
     {
         var choice = Resolve("pod-7", ("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "2"),
             ("JOB_COMPLETION_INDEX", "0"), ("JOB_COMPLETIONS", "5"), ("PARNET_SHARDS", "9"));
@@ -68,7 +68,7 @@ public sealed class SchedulerShardTests
     }
 
     [Fact]
-    public void No_scheduler_is_one_line_naming_every_source()
+    public void NoSchedulerIsOneLineNamingEverySource()
     {
         var e = Assert.Throws<ArgumentException>(() => Resolve(variables: [("SLURM_JOB_ID", "17")]));
         Assert.DoesNotContain('\n', e.Message);
@@ -82,9 +82,9 @@ public sealed class SchedulerShardTests
     [InlineData("1-2")]
     [InlineData("a/b")]
     [InlineData("1/0")]
-    public void Bad_shard_text_is_rejected(string text) => Assert.Throws<ArgumentException>(() => Shard.Parse(text));
+    public void BadShardTextIsRejected(string text) => Assert.Throws<ArgumentException>(() => Shard.Parse(text));
 
     [Fact]
-    public void Explicit_shard_is_parsed_and_named_as_given() =>
+    public void ExplicitShardIsParsedAndNamedAsGiven() =>
         Assert.Equal(new ShardChoice(new Shard(2, 5), "as given"), SchedulerShard.Resolve("2/5"));
 }

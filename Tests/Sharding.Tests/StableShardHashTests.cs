@@ -5,7 +5,7 @@ namespace ParNetDetect.Sharding.Tests;
 public sealed class StableShardHashTests
 {
     [Fact]
-    public void Fnv1a_matches_the_published_test_vectors()
+    public void Fnv1aMatchesThePublishedTestVectors()
     {
         Assert.Equal(0xcbf29ce484222325UL, StableShardHash.Fnv1a64(""));
         Assert.Equal(0xaf63dc4c8601ec8cUL, StableShardHash.Fnv1a64("a"));
@@ -13,7 +13,7 @@ public sealed class StableShardHashTests
     }
 
     [Fact]
-    public void Camera_shards_are_pinned_so_an_upgrade_moves_no_camera()
+    public void CameraShardsArePinnedSoAnUpgradeMovesNoCamera()
     {
         // Computed once with this algorithm; a change here would move cameras between running instances.
         Assert.Equal([1, 2, 3, 3, 3], Enumerable.Range(1, 5).Select(n => StableShardHash.ShardOf("yard", n)));
@@ -22,7 +22,7 @@ public sealed class StableShardHashTests
     }
 
     [Fact]
-    public void One_more_shard_moves_only_items_onto_it_and_about_their_share()
+    public void OneMoreShardMovesOnlyItemsOntoItAndAboutTheirShare()
     {
         var random = new Random(15);
         var ids = Enumerable.Range(0, 4000).Select(_ => $"cam-{random.Next():x8}").Distinct().ToList();
@@ -41,7 +41,7 @@ public sealed class StableShardHashTests
     }
 
     [Fact]
-    public void Shards_get_about_equal_numbers_of_items()
+    public void ShardsGetAboutEqualNumbersOfItems()
     {
         var counts = new int[5];
         for (int i = 0; i < 5000; i++) counts[StableShardHash.ShardOf($"camera-{i}", 5) - 1]++;

@@ -20,7 +20,7 @@ public sealed class WorkBalancedPartitionTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void Shards_are_contiguous_cover_every_item_once_and_in_order(int seed)
+    public void ShardsAreContiguousCoverEveryItemOnceAndInOrder(int seed)
     {
         var (weights, n) = Case(seed);
         var ranges = Enumerable.Range(1, n).Select(i => WorkBalancedPartition.Of(weights, new Shard(i, n)).GetOffsetAndLength(weights.Length)).ToList();
@@ -35,7 +35,7 @@ public sealed class WorkBalancedPartitionTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void Each_shard_is_within_one_item_of_an_even_share(int seed)
+    public void EachShardIsWithinOneItemOfAnEvenShare(int seed)
     {
         var (weights, n) = Case(seed);
         if (weights.Length == 0) return;
@@ -50,7 +50,7 @@ public sealed class WorkBalancedPartitionTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void The_split_depends_only_on_the_weights(int seed)
+    public void TheSplitDependsOnlyOnTheWeights(int seed)
     {
         var (weights, n) = Case(seed);
         var again = weights.ToList(); // another task of the array computes it from its own copy
@@ -59,7 +59,7 @@ public sealed class WorkBalancedPartitionTests
     }
 
     [Fact]
-    public void Balanced_by_work_not_count()
+    public void BalancedByWorkNotCount()
     {
         // Six VGA images then two 12-megapixel ones: halving the count gives 264 and 452 units, the work split 330 and 386.
         long small = ImageWork.Units(640, 480), large = ImageWork.Units(4000, 3000);
@@ -69,7 +69,7 @@ public sealed class WorkBalancedPartitionTests
     }
 
     [Fact]
-    public void More_shards_than_items_leaves_some_empty()
+    public void MoreShardsThanItemsLeavesSomeEmpty()
     {
         long[] weights = [5, 5];
         var lengths = Enumerable.Range(1, 5).Select(i => WorkBalancedPartition.Of(weights, new Shard(i, 5)).GetOffsetAndLength(2).Length).ToList();
@@ -78,7 +78,7 @@ public sealed class WorkBalancedPartitionTests
     }
 
     [Fact]
-    public void Unknown_image_sizes_count_as_the_mean_known_image()
+    public void UnknownImageSizesCountAsTheMeanKnownImage()
     {
         var units = ImageWork.Units([(1000, 1000), null, (3000, 1000)]);
         Assert.Equal(ImageWork.Units(2000, 1000), units[1]);

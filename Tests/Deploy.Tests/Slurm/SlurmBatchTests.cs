@@ -14,7 +14,7 @@ public sealed class SlurmBatchTests(LocalSlurmCluster cluster) : IClassFixture<L
     static JsonElement Json(string path) => JsonDocument.Parse(File.ReadAllText(path)).RootElement;
 
     [SkippableFact]
-    public async Task Three_task_array_and_merge_give_the_stats_of_one_val_process()
+    public async Task ThreeTaskArrayAndMergeGiveTheStatsOfOneValProcess()
     {
         Skip.If(cluster.SkipReason != null, cluster.SkipReason);
         string single = Out("single-metrics.json");
@@ -35,7 +35,7 @@ public sealed class SlurmBatchTests(LocalSlurmCluster cluster) : IClassFixture<L
     }
 
     [SkippableFact]
-    public async Task A_failed_task_makes_the_merge_name_the_missing_shard_and_write_nothing()
+    public async Task AFailedTaskMakesTheMergeNameTheMissingShardAndWriteNothing()
     {
         Skip.If(cluster.SkipReason != null, cluster.SkipReason);
         // Task 1 dies before detect starts, as on a node that crashed; the others and the merge run normally.
@@ -55,7 +55,7 @@ public sealed class SlurmBatchTests(LocalSlurmCluster cluster) : IClassFixture<L
     }
 
     [SkippableFact]
-    public async Task Predict_over_a_folder_as_an_array_writes_what_one_process_writes()
+    public async Task PredictOverAFolderAsAnArrayWritesWhatOneProcessWrites()
     {
         Skip.If(cluster.SkipReason != null, cluster.SkipReason);
         string images = Path.Combine(cluster.Data, "val", "images");

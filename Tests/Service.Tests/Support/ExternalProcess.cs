@@ -35,9 +35,9 @@ public sealed class ExternalProcess : IDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    public static async Task WaitForPort(int port, double seconds)
+    public static async Task WaitForPort(int port)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var deadline = DateTime.UtcNow + TestHost.StateTimeout;
         while (true)
         {
             try

@@ -29,7 +29,8 @@ public sealed class TestHost : IAsyncDisposable
         Events = new EventOptions { JsonLinesPath = Path.Combine(directory, "events.jsonl"), SnapshotDirectory = Path.Combine(directory, "snapshots") },
         Http = new HttpOptions { Urls = "http://127.0.0.1:0" },
         Logging = new LoggingOptions { Level = "Warning" },
-        ShutdownTimeoutSeconds = 5,
+        // Generous: a stop that takes this long has ignored cancellation; a loaded machine stays well inside it.
+        ShutdownTimeoutSeconds = 30,
     };
 
     public static CameraOptions FileCamera(string id, string path, bool loop = true) => new()
@@ -57,18 +58,22 @@ public sealed class TestHost : IAsyncDisposable
     }
 
     HttpClient? _http;
-    public HttpClient Client => _http ??= new HttpClient { BaseAddress = new Uri(ServiceRunner.ListeningUrls(App).First()), Timeout = TimeSpan.FromSeconds(10) };
+    public HttpClient Client => _http ??= new HttpClient { BaseAddress = new Uri(ServiceRunner.ListeningUrls(App).First()), Timeout = StateTimeout };
 
     public CameraRegistry Cameras => App.Services.GetRequiredService<CameraRegistry>();
     public EventDispatcher Dispatcher => App.Services.GetRequiredService<EventDispatcher>();
 
-    /// <summary>Polls until <paramref name="condition"/> holds or fails the test after <paramref name="seconds"/>.</summary>
-    public static async Task WaitUntil(Func<bool> condition, double seconds, string what)
+    /// <summary>How long a test waits for a state before failing. Generous, because the test projects run in
+    /// parallel on small machines; a passing test never waits it out, since every wait ends when the state holds.</summary>
+    public static readonly TimeSpan StateTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>Polls until <paramref name="condition"/> holds, or fails the test after <see cref="StateTimeout"/>.</summary>
+    public static async Task WaitUntil(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var deadline = DateTime.UtcNow + StateTimeout;
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {seconds} s waiting for {what}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out after {StateTimeout.TotalSeconds} s waiting for {what}");
             await Task.Delay(20);
         }
     }
