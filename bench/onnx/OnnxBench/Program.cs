@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using ParNetDetect.Backbone.Weights;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Inference;
 using ParNetDetect.Onnx;
 using ParNetDetect.Onnx.Quantization;
 using ParNetDetect.Platform;
@@ -53,7 +54,7 @@ void Export()
     {
         string path = Detector.ResolveWeights(weights);
         var checkpoint = Checkpoint.Load(path);
-        model = Detector.Build(checkpoint, path);
+        model = checkpoint.BuildDetector(path);
         info = checkpoint.Info;
     }
     using (model)
