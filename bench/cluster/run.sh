@@ -65,5 +65,6 @@ echo "merge alone (a process reading $shards parts, evaluating, writing metrics)
 python3 - "$work/single.json" "$work/sharded/metrics.json" <<'EOF'
 import json, sys
 a, b = (json.load(open(f)) for f in sys.argv[1:])
-print("stats identical:", a["stats"] == b["stats"], "| mAP50-95", round(a["stats"][0], 4), "| detections", a["detections"], b["detections"])
+print("stats identical:", a["stats"] == b["stats"], "| mAP50-95", round(a["stats"][0], 4),
+      "| detections", a["counts"]["detections"], b["counts"]["detections"])
 EOF

@@ -28,8 +28,10 @@ public sealed class SlurmBatchTests(LocalSlurmCluster cluster) : IClassFixture<L
         var whole = Json(single);
         var merged = Json(Path.Combine(Out("val"), "metrics.json"));
         Assert.Equal(whole.GetProperty("stats").ToString(), merged.GetProperty("stats").ToString());
-        Assert.Equal(whole.GetProperty("per_class").ToString(), merged.GetProperty("per_class").ToString());
-        Assert.Equal(whole.GetProperty("detections").GetInt32(), Json(Path.Combine(Out("val"), "detections.json")).GetArrayLength());
+        Assert.Equal(whole.GetProperty("per_category").ToString(), merged.GetProperty("per_category").ToString());
+        Assert.Equal(whole.GetProperty("counts").ToString(), merged.GetProperty("counts").ToString());
+        Assert.Equal(whole.GetProperty("counts").GetProperty("detections").GetInt32(),
+            Json(Path.Combine(Out("val"), "detections.json")).GetArrayLength());
         for (int i = 0; i < 3; i++)
             Assert.Contains($"shard {i + 1}/3 (SLURM_ARRAY_TASK_ID={i} of 0-2)", File.ReadAllText(Path.Combine(Out("val"), "logs", $"val-{array}_{i}.out")));
     }
