@@ -13,6 +13,8 @@ app.Root.Subcommands.Add(ServeCommand.Create(app));
 app.Root.Subcommands.Add(TrainCommand.Create(app));
 app.Root.Subcommands.Add(ValCommand.Create(app));
 app.Root.Subcommands.Add(PredictCommand.Create(app));
+app.Root.Subcommands.Add(ExportCommand.Create(app));
+app.Root.Subcommands.Add(BenchmarkCommand.Create(app));
 app.Root.Subcommands.Add(HelpCommand.Create(app));
 return app.Run(args, Console.Out, Console.Error);
 

@@ -4,6 +4,7 @@ using CocoEval;
 using ParNetDetect.Data;
 using ParNetDetect.FileSafety;
 using ParNetDetect.Inference;
+using ParNetDetect.Inference.Backends;
 
 namespace ParNetDetect.Evaluation;
 
@@ -16,13 +17,13 @@ namespace ParNetDetect.Evaluation;
 public static class BatchEvaluation
 {
     /// <summary>Evaluates <paramref name="weights"/> ("demo" for the bundled model) on the dataset.</summary>
-    public static void Run(BatchEvaluationOptions options, string weights, string device, TextWriter log, bool interactive)
+    public static void Run(BatchEvaluationOptions options, string weights, BackendOptions backend, TextWriter log, bool interactive)
     {
         if (options.Shard is not null && options.SaveJson is null)
             throw new ArgumentException("a shard's detections need a file to go to (--save-json).");
         IDetectionDataset full = DetectionDatasets.Open(options.Data, options.Split);
         CheckOutputs(new OutputGuard(options.Force, [.. full.Files, Detector.ResolveWeights(weights)]), options);
-        using var detector = Detector.Load(weights, device);
+        using var detector = Detector.Load(weights, backend);
         if (!full.ClassNames.SequenceEqual(detector.ClassNames))
             throw new InvalidDataException(
                 $"{options.Data} (split {options.Split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +

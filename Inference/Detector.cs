@@ -23,16 +23,25 @@ public sealed class Detector : IDisposable
     readonly LetterboxTransform _letterbox;
     readonly Tensor _single;
 
-    public Detector(IDetectorBackend backend)
+    /// <param name="backend">Runs the network; the detector owns it.</param>
+    /// <param name="imageSize">The side images are letterboxed to (a multiple of the largest stride); null: the size the
+    /// weights were trained at.</param>
+    public Detector(IDetectorBackend backend, int? imageSize = null)
     {
         Backend = backend;
-        _letterbox = new LetterboxTransform(backend.Info.ImageSize);
-        _single = zeros(1, 3, backend.Info.ImageSize, backend.Info.ImageSize);
+        ImageSize = imageSize ?? backend.Info.ImageSize;
+        if (ImageSize % backend.Strides.Max() != 0)
+            throw new ArgumentException($"image size {ImageSize} is not a multiple of {backend.Strides.Max()}.");
+        _letterbox = new LetterboxTransform(ImageSize);
+        _single = zeros(1, 3, ImageSize, ImageSize);
     }
 
-    /// <summary>Loads weights ("demo" for the bundled model) into a TorchSharp backend on <paramref name="device"/>.</summary>
-    public static Detector Load(string weights, string device = "cpu") =>
-        new(TorchDetectorBackend.Load(ResolveWeights(weights), device));
+    /// <summary>
+    /// Loads weights ("demo" for the bundled model, a checkpoint or an exported .onnx file) into the backend
+    /// <paramref name="options"/> ask for (by default: by the file's type, on the CPU).
+    /// </summary>
+    public static Detector Load(string weights, BackendOptions? options = null) =>
+        new(DetectorBackends.Open(ResolveWeights(weights), options ?? BackendOptions.Default));
 
     /// <summary>"demo" -> the bundled model; anything else must be an existing file.</summary>
     public static string ResolveWeights(string weights)
@@ -47,7 +56,7 @@ public sealed class Detector : IDisposable
     public CheckpointInfo Info => Backend.Info;
     public string Source => Backend.Source;
     public IReadOnlyList<string> ClassNames => Info.ClassNames;
-    public int ImageSize => Info.ImageSize;
+    public int ImageSize { get; }
 
     /// <summary>Detections on one 8-bit BGR image (grey and BGRA are converted), in its pixels, best first.</summary>
     public IReadOnlyList<Detection> Detect(Mat bgr, DetectOptions? options = null)

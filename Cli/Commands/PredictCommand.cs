@@ -8,6 +8,7 @@ using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.FileSafety;
 using ParNetDetect.Inference;
+using ParNetDetect.Inference.Backends;
 using ParNetDetect.Inference.Drawing;
 using ParNetDetect.Sharding;
 
@@ -22,14 +23,15 @@ public static class PredictCommand
 
     public static Command Create(CommandLineApp app)
     {
-        var weights = VerbOptions.Text("--weights", "a checkpoint, or demo for the bundled model (required unless --merge)");
+        var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model " +
+                                                    "(required unless --merge)");
         var source = VerbOptions.Text("--source", "an image, a folder of images, a video file or a camera index (0, 1, ...) " +
                                                   "(required unless --merge)");
         var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
         var conf = VerbOptions.Number("--conf", 0.25, "lowest score kept", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
         var maxDet = VerbOptions.Int("--max-det", 300, "detections kept per image", 1, 100_000);
-        var device = VerbOptions.Text("--device", "cpu", "cpu or cuda");
+        var backend = new BackendChoice();
         var frames = VerbOptions.Int("--frames", 0, "video or camera: stop after N frames (0 = to the end, or Ctrl-C)", 0, int.MaxValue);
         var noSave = VerbOptions.Flag("--no-save", "print detections and write nothing");
         var force = VerbOptions.Flag("--force", "write into an --out folder that holds files (never over the source images or the weights)");
@@ -37,8 +39,9 @@ public static class PredictCommand
         var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: join the parts' detections.json into --out/detections.json");
         var command = new Command("predict", "detect objects in an image, a folder, a video or a camera; annotated output + JSON")
         {
-            weights, source, outDir, conf, iou, maxDet, device, frames, noSave, force, shard, merge,
+            weights, source, outDir, conf, iou, maxDet, frames, noSave, force, shard, merge,
         };
+        foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
             Images: annotated copies and detections.json (one entry per image) in --out. Video or camera: <name>.avi (MJPG,
             annotated) and <name>.jsonl (one line per frame); a camera runs until Ctrl-C or --frames. Boxes are x1, y1,
@@ -63,13 +66,13 @@ public static class PredictCommand
                 ConfidenceThreshold = (float)p.GetValue(conf),
                 IouThreshold = (float)p.GetValue(iou),
                 MaxDetections = p.GetValue(maxDet),
-            }, p.GetValue(device)!, p.GetValue(frames), !p.GetValue(noSave), p.GetValue(force), part);
+            }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(force), part);
         });
         return command;
     }
 
-    static int Run(string weights, string source, string outDir, DetectOptions options, string device, int maxFrames, bool save,
-        bool force, ShardChoice? shard)
+    static int Run(string weights, string source, string outDir, DetectOptions options, BackendOptions backend, int maxFrames,
+        bool save, bool force, ShardChoice? shard)
     {
         bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
@@ -92,7 +95,7 @@ public static class PredictCommand
                 : [.. images.Select(i => AnnotatedFile(outDir, i)), Path.Combine(outDir, DetectionsFile)];
             foreach (string file in files) outputs.File(file, "--out");
         }
-        using var detector = Detector.Load(weights, device);
+        using var detector = Detector.Load(weights, backend);
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
         if (save) Directory.CreateDirectory(outDir);
 

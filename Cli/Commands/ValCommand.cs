@@ -12,11 +12,11 @@ public static class ValCommand
     public static Command Create(CommandLineApp app)
     {
         var data = VerbOptions.Text("--data", "a COCO instances .json or root, a YOLO data.yaml or a `detect synth` folder", required: true);
-        var weights = VerbOptions.Text("--weights", "a checkpoint, or demo for the bundled model (required unless --merge)");
+        var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model (required unless --merge)");
         var split = VerbOptions.Text("--split", "val", "the split to evaluate");
         var img = VerbOptions.OptionalInt("--img", "input side, a multiple of 32 (default: what the weights were trained at)", 32, 4096);
         var batch = VerbOptions.Int("--batch", 16, "images per forward pass", 1, 1024);
-        var device = VerbOptions.Text("--device", "cpu", "cpu or cuda");
+        var backend = new BackendChoice();
         var workers = VerbOptions.Int("--workers", Math.Max(1, Environment.ProcessorCount), "loader threads", 1, 256);
         var conf = VerbOptions.Number("--conf", 0.001, "lowest score kept", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.65, "NMS IoU threshold", 0, 1);
@@ -29,8 +29,9 @@ public static class ValCommand
         var force = VerbOptions.Flag("--force", "replace existing output files (never the dataset's, the weights or merged parts)");
         var command = new Command("val", "evaluate weights on a dataset split (COCO metrics), write COCO results JSON; --shard/--merge")
         {
-            data, weights, split, img, batch, device, workers, conf, iou, maxDet, saveJson, metricsJson, shard, merge, strict, force,
+            data, weights, split, img, batch, workers, conf, iou, maxDet, saveJson, metricsJson, shard, merge, strict, force,
         };
+        foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
             Prints pycocotools' 12-line summary and the per-class table of coco-eval --per-class.
             --shard i/n evaluates only the i-th of n contiguous parts of equal work (image count and size) and needs
@@ -75,7 +76,7 @@ public static class ValCommand
                     MaxDetections = p.GetValue(maxDet),
                 },
             };
-            BatchEvaluation.Run(options, w, p.GetValue(device)!, Console.Out, !Console.IsOutputRedirected);
+            BatchEvaluation.Run(options, w, backend.Read(p), Console.Out, !Console.IsOutputRedirected);
             return ExitCodes.Ok;
         });
         return command;

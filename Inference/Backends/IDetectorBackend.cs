@@ -22,7 +22,7 @@ public interface IDetectorBackend : IDisposable
     /// <summary>
     /// (N, 3, S, S) float32 RGB in [0, 1] on the CPU, S a multiple of the largest stride -> (N, K, 5 + nc): cx, cy,
     /// w, h in input pixels, objectness and class probabilities (what <see cref="Nms.Run"/> takes). The caller
-    /// disposes the result; no gradients are recorded.
+    /// disposes the result, which may share memory that the next call overwrites; no gradients are recorded.
     /// </summary>
     Tensor Predict(Tensor images);
 }

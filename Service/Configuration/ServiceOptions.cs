@@ -1,3 +1,5 @@
+using ParNetDetect.Inference.Backends;
+
 namespace ParNetDetect.Service.Configuration;
 
 /// <summary>
@@ -29,6 +31,12 @@ public sealed class DetectorOptions
 {
     /// <summary>Weights file, or "demo" for the bundled demo model.</summary>
     public string Weights { get; set; } = "demo";
+
+    /// <summary>
+    /// The runtime: onnx (default: ONNX Runtime, the faster on CPUs; a checkpoint is exported in memory at start),
+    /// torch (TorchSharp, checkpoints only) or auto (by the weights file's type).
+    /// </summary>
+    public BackendKind Backend { get; set; } = BackendKind.Onnx;
 
     /// <summary>"cpu", "cuda" or "cuda:N" (CUDA needs a CUDA build, see docs/cuda.md).</summary>
     public string Device { get; set; } = "cpu";

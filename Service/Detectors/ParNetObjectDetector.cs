@@ -1,6 +1,7 @@
 using OpenCvSharp;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.Inference;
+using ParNetDetect.Inference.Backends;
 using ParNetDetect.Platform;
 using ParNetDetect.Service.Configuration;
 
@@ -27,7 +28,13 @@ public sealed class ParNetObjectDetector : IObjectDetector
     {
         TorchRuntime.Initialize(options.Threads, ThreadWaiting);
         Detector detector;
-        try { detector = Detector.Load(options.Weights, options.Device); }
+        try
+        {
+            detector = Detector.Load(options.Weights, new BackendOptions
+            {
+                Kind = options.Backend, Device = options.Device, Threads = options.Threads, ThreadsSpin = false,
+            });
+        }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
         {
             throw new ConfigurationException($"{ServiceOptions.SectionName}:Detector:Weights: {e.Message}");
