@@ -4,11 +4,13 @@ using System.Globalization;
 using System.Text.Json;
 using OpenCvSharp;
 using ParNetDetect.CommandLine;
+using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.FileSafety;
 using ParNetDetect.Inference;
 using ParNetDetect.Inference.Backends;
 using ParNetDetect.Inference.Drawing;
+using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Cli.Commands;
 
@@ -21,8 +23,10 @@ public static class PredictCommand
 
     public static Command Create(CommandLineApp app)
     {
-        var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model", required: true);
-        var source = VerbOptions.Text("--source", "an image, a folder of images, a video file or a camera index (0, 1, ...)", required: true);
+        var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model " +
+                                                    "(required unless --merge)");
+        var source = VerbOptions.Text("--source", "an image, a folder of images, a video file or a camera index (0, 1, ...) " +
+                                                  "(required unless --merge)");
         var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
         var conf = VerbOptions.Number("--conf", 0.25, "lowest score kept", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
@@ -31,9 +35,11 @@ public static class PredictCommand
         var frames = VerbOptions.Int("--frames", 0, "video or camera: stop after N frames (0 = to the end, or Ctrl-C)", 0, int.MaxValue);
         var noSave = VerbOptions.Flag("--no-save", "print detections and write nothing");
         var force = VerbOptions.Flag("--force", "write into an --out folder that holds files (never over the source images or the weights)");
+        var shard = VerbOptions.Text("--shard", "i/n: only the i-th of n parts of a folder of images; auto: i/n from the scheduler");
+        var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: join the parts' detections.json into --out/detections.json");
         var command = new Command("predict", "detect objects in an image, a folder, a video or a camera; annotated output + JSON")
         {
-            weights, source, outDir, conf, iou, maxDet, frames, noSave, force,
+            weights, source, outDir, conf, iou, maxDet, frames, noSave, force, shard, merge,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
@@ -41,17 +47,32 @@ public static class PredictCommand
             annotated) and <name>.jsonl (one line per frame); a camera runs until Ctrl-C or --frames. Boxes are x1, y1,
             x2, y2 in the source's pixels. --out is not written into if it holds files, unless --force; the source images
             and the weights are never written over, not even then.
+            --shard i/n (a folder only) detects the i-th of n contiguous parts of the folder, of equal work by image count
+            and size (read from the headers); auto takes i/n from a Slurm array or Kubernetes Indexed Job
+            (docs/cluster.md). --merge joins the parts' detections.json files, listed in shard order, into
+            --out/detections.json, in the order one process writes; a missing part is an error naming its shard.
             """);
-        command.SetAction(p => Run(p.GetValue(weights)!, p.GetValue(source)!, p.GetValue(outDir)!, DetectOptions.Default with
+        command.SetAction(p =>
         {
-            ConfidenceThreshold = (float)p.GetValue(conf),
-            IouThreshold = (float)p.GetValue(iou),
-            MaxDetections = p.GetValue(maxDet),
-        }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(force)));
+            if (p.GetValue(merge) is { } parts) return Merge(parts, p.GetValue(outDir)!, p.GetValue(force));
+            string w = p.GetValue(weights) ?? throw new UsageException("--weights is required (or --merge).");
+            string s = p.GetValue(source) ?? throw new UsageException("--source is required (or --merge).");
+            ShardChoice? part = null;
+            try { if (p.GetValue(shard) is { } text) part = SchedulerShard.Resolve(text); }
+            catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
+            if (part is not null && !Directory.Exists(s)) throw new UsageException("--shard needs a folder of images as --source.");
+            return Run(w, s, p.GetValue(outDir)!, DetectOptions.Default with
+            {
+                ConfidenceThreshold = (float)p.GetValue(conf),
+                IouThreshold = (float)p.GetValue(iou),
+                MaxDetections = p.GetValue(maxDet),
+            }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(force), part);
+        });
         return command;
     }
 
-    static int Run(string weights, string source, string outDir, DetectOptions options, BackendOptions backend, int maxFrames, bool save, bool force)
+    static int Run(string weights, string source, string outDir, DetectOptions options, BackendOptions backend, int maxFrames,
+        bool save, bool force, ShardChoice? shard)
     {
         bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
@@ -59,6 +80,11 @@ public static class PredictCommand
         bool isVideo = !isCamera && !Directory.Exists(source) && VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant());
         // Images are known before anything runs, so every file this run would write is checked first.
         IReadOnlyList<string> images = isCamera || isVideo ? [] : Directory.Exists(source) ? ListImages(source) : [source];
+        if (shard is not null)
+        {
+            images = ImageFilesShard.Select(images, shard.Shard);
+            Console.WriteLine($"shard {shard.Shard} ({shard.Origin}): {images.Count} images");
+        }
         string stream = isCamera ? $"camera{camera}" : Path.GetFileNameWithoutExtension(source);
         if (save)
         {
@@ -132,7 +158,17 @@ public static class PredictCommand
             File.WriteAllText(json, JsonSerializer.Serialize(entries, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {entries.Count} annotated images and {json}");
         }
-        return failed == files.Count ? 1 : 0;
+        return files.Count > 0 && failed == files.Count ? 1 : 0; // an empty shard is not a failure
+    }
+
+    static int Merge(string merge, string outDir, bool force)
+    {
+        string output = Path.Combine(outDir, DetectionsFile);
+        var parts = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        new OutputGuard(force, parts).File(output, "--out", "choose another --out");
+        int images = JsonResultParts.Merge(parts, "file", output);
+        Console.WriteLine($"merged {parts.Length} parts: {images} images in {output}");
+        return ExitCodes.Ok;
     }
 
     static int Stream(Detector detector, VideoCapture capture, string name, string outDir, DetectOptions options, bool save, int maxFrames)

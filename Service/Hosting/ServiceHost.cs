@@ -43,8 +43,11 @@ public static class ServiceHost
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
         builder.Services.AddSerilog(lc => ServiceLogging.Configure(lc, options.Logging));
 
+        var shard = CameraShard.Resolve(options);
+        shard.ApplyTo(options.Mqtt);
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(shard);
         services.AddSingleton(settings.CreateSource);
         services.AddSingleton(settings.Notify ?? SdNotify.FromEnvironment());
         services.AddSingleton<PipelineActivity>();
