@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ParNetDetect.Service.Cameras;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
@@ -19,8 +19,8 @@ public sealed class ServiceHostSettings
 {
     /// <summary>Builds the shared detector once at start; the CLI passes the ParNet adapter, tests a fake.</summary>
     public required Func<DetectorOptions, IObjectDetector> CreateDetector { get; init; }
-    /// <summary>Frame sources per camera; defaults to <see cref="FrameSources.Create"/>.</summary>
-    public Func<CameraOptions, IFrameSource> CreateSource { get; init; } = FrameSources.Create;
+    /// <summary>Opens a camera's frame source; defaults to <see cref="FrameSources.Create"/>.</summary>
+    public Func<FrameSourceOptions, IFrameSource> CreateSource { get; init; } = FrameSources.Create;
     /// <summary>The sd_notify channel; defaults to $NOTIFY_SOCKET / $WATCHDOG_USEC.</summary>
     public SdNotify? Notify { get; init; }
     /// <summary>Where <see cref="ServiceRunner"/> reports a bad configuration or a failed start; defaults to stderr.</summary>

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Hosting;
 

@@ -1,4 +1,4 @@
-using ParNetDetect.Service.Cameras;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Hosting;
 
