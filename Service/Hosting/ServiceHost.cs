@@ -30,8 +30,8 @@ public sealed class ServiceHostSettings
 /// <summary>
 /// Builds the service: a Kestrel web application whose hosted services are the event dispatcher, the detection
 /// loop (with one capture thread per camera) and the systemd watchdog heartbeat. They start once Kestrel has bound
-/// its addresses (<see cref="AfterListeningService"/>). Stop order is the reverse of registration, so cameras and
-/// the loop stop first and the dispatcher then drains and flushes every sink.
+/// its addresses (<see cref="Lifecycle.AfterListeningService"/>). Stop order is the reverse of registration, so
+/// cameras and the loop stop first and the dispatcher then drains and flushes every sink.
 /// </summary>
 public static class ServiceHost
 {

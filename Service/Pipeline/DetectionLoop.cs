@@ -3,7 +3,7 @@ using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
-using ParNetDetect.Service.Hosting;
+using ParNetDetect.Service.Lifecycle;
 
 namespace ParNetDetect.Service.Pipeline;
 
