@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
@@ -21,8 +23,11 @@ public sealed class ServiceHostSettings
     public required Func<DetectorOptions, IObjectDetector> CreateDetector { get; init; }
     /// <summary>Opens a camera's frame source; defaults to <see cref="FrameSources.Create"/>.</summary>
     public Func<FrameSourceOptions, IFrameSource> CreateSource { get; init; } = FrameSources.Create;
-    /// <summary>The sd_notify channel; defaults to $NOTIFY_SOCKET / $WATCHDOG_USEC.</summary>
-    public SdNotify? Notify { get; init; }
+    /// <summary>Where STATUS= and WATCHDOG=1 go; defaults to .NET's systemd notifier ($NOTIFY_SOCKET; a no-op
+    /// when not run by systemd).</summary>
+    public ISystemdNotifier? Notifier { get; init; }
+    /// <summary>The systemd watchdog's period; defaults to $WATCHDOG_USEC.</summary>
+    public SystemdWatchdog Watchdog { get; init; } = SystemdWatchdog.FromEnvironment();
     /// <summary>Where <see cref="ServiceRunner"/> reports a bad configuration or a failed start; defaults to stderr.</summary>
     public TextWriter ErrorOutput { get; init; } = Console.Error;
 }
@@ -39,6 +44,7 @@ public static class ServiceHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(ServiceOptionsValidator.SplitUrls(options.Http.Urls).ToArray());
+        // Run by systemd: its lifetime sends READY=1 once everything has started, and STOPPING=1.
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
         builder.Services.AddSerilog(lc => ServiceLogging.Configure(lc, options.Logging));
@@ -46,7 +52,9 @@ public static class ServiceHost
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(settings.CreateSource);
-        services.AddSingleton(settings.Notify ?? SdNotify.FromEnvironment());
+        if (settings.Notifier != null) services.AddSingleton(settings.Notifier);
+        else services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>(); // AddSystemd adds one only under systemd
+        services.AddSingleton(settings.Watchdog);
         services.AddSingleton<PipelineActivity>();
         services.AddSingleton(sp => settings.CreateDetector(options.Detector));
         services.AddSingleton<CameraRegistry>();
