@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Detectors;
@@ -40,30 +41,41 @@ public sealed class ServiceHostSettings
 /// </summary>
 public static class ServiceHost
 {
-    public static WebApplication Build(ServiceOptions options, ServiceHostSettings settings)
+    /// <summary>
+    /// The service on the "Detect" section of <paramref name="configuration"/>: its options come through
+    /// <see cref="IOptions{ServiceOptions}"/>, bound and validated (output paths included) when the host first reads
+    /// them, at the latest when it starts; an invalid configuration throws one <see cref="OptionsValidationException"/>.
+    /// </summary>
+    public static WebApplication Build(IConfiguration configuration, ServiceHostSettings settings) =>
+        Build(services => services.AddServiceOptions(configuration, checkOutputPaths: true), settings);
+
+    /// <summary>The service on options made in code (tests, benchmarks), which the caller has checked
+    /// (<see cref="ServiceOptionsValidator.ThrowIfInvalid"/>).</summary>
+    public static WebApplication Build(ServiceOptions options, ServiceHostSettings settings) =>
+        Build(services => services.AddSingleton(Options.Create(options)), settings);
+
+    static WebApplication Build(Action<IServiceCollection> addOptions, ServiceHostSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(ServiceOptionsValidator.SplitUrls(options.Http.Urls).ToArray());
-        // Run by systemd: its lifetime sends READY=1 once everything has started, and STOPPING=1.
-        builder.Services.AddSystemd();
-        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
-        builder.Services.AddSerilog(lc => ServiceLogging.Configure(lc, options.Logging));
-
         var services = builder.Services;
-        services.AddSingleton(options);
+        addOptions(services);
+        // Components take the options' value; whatever reads it first (the host's own options, below) validates it.
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ServiceOptions>>().Value);
+        // Run by systemd: its lifetime sends READY=1 once everything has started, and STOPPING=1.
+        services.AddSystemd();
+        services.AddOptions<HostOptions>().Configure<ServiceOptions>((h, o) => h.ShutdownTimeout = TimeSpan.FromSeconds(o.ShutdownTimeoutSeconds));
+        services.AddSerilog((sp, lc) => ServiceLogging.Configure(lc, sp.GetRequiredService<ServiceOptions>().Logging));
+
         services.AddSingleton(settings.CreateSource);
         if (settings.Notifier != null) services.AddSingleton(settings.Notifier);
         else services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>(); // AddSystemd adds one only under systemd
         services.AddSingleton(settings.Watchdog);
         services.AddSingleton<PipelineActivity>();
-        services.AddSingleton(sp => settings.CreateDetector(options.Detector));
+        services.AddSingleton(sp => settings.CreateDetector(sp.GetRequiredService<ServiceOptions>().Detector));
         services.AddSingleton<CameraRegistry>();
-        if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
-            services.AddSingleton<IEventSink>(sp => new JsonLinesEventSink(options.Events, sp.GetRequiredService<ILogger<JsonLinesEventSink>>()));
-        if (options.Mqtt.Enabled)
-            services.AddSingleton<IEventSink>(sp => new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>()));
         // The same instances are resolved by the API (dispatcher drops) and run as hosted services.
-        services.AddSingleton<EventDispatcher>();
+        services.AddSingleton(sp => new EventDispatcher(Sinks(sp), sp.GetRequiredService<ServiceOptions>(),
+            sp.GetRequiredService<ILogger<EventDispatcher>>()));
         services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
         services.AddSingleton<DetectionLoop>();
         services.AddHostedService(sp => sp.GetRequiredService<DetectionLoop>());
@@ -71,7 +83,19 @@ public static class ServiceHost
         services.AddHostedService(sp => sp.GetRequiredService<WatchdogHeartbeat>());
 
         var app = builder.Build();
+        var options = app.Services.GetRequiredService<ServiceOptions>();
+        foreach (string url in ServiceOptionsValidator.SplitUrls(options.Http.Urls)) app.Urls.Add(url);
         app.MapServiceApi(options.Http);
         return app;
+    }
+
+    /// <summary>The event sinks the options turn on.</summary>
+    static IEnumerable<IEventSink> Sinks(IServiceProvider sp)
+    {
+        var options = sp.GetRequiredService<ServiceOptions>();
+        if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
+            yield return new JsonLinesEventSink(options.Events, sp.GetRequiredService<ILogger<JsonLinesEventSink>>());
+        if (options.Mqtt.Enabled)
+            yield return new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>());
     }
 }
