@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
-using ParNetDetect.Service.Metrics;
 using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Http;
@@ -39,7 +38,8 @@ public static class HttpApi
             return Results.Json(new { ready, cameras = states }, EventJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All, dispatcher), PrometheusText.ContentType));
+        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All.Select(c => c.MetricsSnapshot()).ToList(), dispatcher),
+            PrometheusText.ContentType));
 
         var api = app.MapGroup("/api/cameras");
         string shard = cameras.Shard.Shard.ToString();

@@ -1,4 +1,5 @@
-using ParNetDetect.Service.Cameras;
+using Microsoft.Extensions.Options;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Hosting;
 
@@ -175,6 +176,19 @@ public class ConfigurationTests
         var errors = ServiceOptionsValidator.Validate(o);
         Assert.Equal(ok, errors.Count == 0);
         if (!ok) Assert.Equal("Detect:Http:ApiKey: must be at least 16 characters without spaces (make one with `openssl rand -hex 24`).", Assert.Single(errors));
+    }
+
+    [Fact]
+    public void TheHostReadsItsOptionsThroughIOptionsAndOneValidationExceptionNamesEveryBadField()
+    {
+        var configuration = ServiceConfiguration.Load(WriteJson("""
+            { "Detect": { "Cameras": [ { "Id": "a", "Source": "x", "FpsCap": "fast", "Confidence": 2 } ],
+                          "Events": { "JsonLinesPath": "" } } }
+            """));
+        var e = Assert.Throws<OptionsValidationException>(() =>
+            ServiceHost.Build(configuration, new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() }));
+        Assert.Equal(["Detect:Cameras:0:FpsCap: 'fast' is not a valid Double.", "Detect:Cameras:0:Confidence: must be in [0, 1] (got 2)."],
+            e.Failures);
     }
 
     [Fact]
