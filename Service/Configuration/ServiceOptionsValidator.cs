@@ -50,6 +50,7 @@ public static partial class ServiceOptionsValidator
         Range(o.Events.RetainedFiles, 0, 1000, "Events:RetainedFiles");
         Range(o.Events.QueueCapacity, 1, 1_000_000, "Events:QueueCapacity");
         Range(o.Events.MaxSnapshotsPerCamera, 1, 10_000_000, "Events:MaxSnapshotsPerCamera");
+        HistoryOptionsValidator.Validate(o, Check, Range);
 
         if (o.Mqtt.Enabled)
         {
