@@ -7,6 +7,7 @@ using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Detection;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.History;
 using ParNetDetect.Service.Http;
 using ParNetDetect.Service.Pipeline;
 using ParNetDetect.Service.Systemd;
@@ -28,10 +29,11 @@ public sealed class ServiceHostSettings
 }
 
 /// <summary>
-/// Builds the service: a Kestrel web application whose hosted services are the event dispatcher, the detection
-/// loop (with one capture thread per camera) and the systemd watchdog heartbeat. They start once Kestrel has bound
-/// its addresses (<see cref="AfterListeningService"/>). Stop order is the reverse of registration, so cameras and
-/// the loop stop first and the dispatcher then drains and flushes every sink.
+/// Builds the service: a Kestrel web application whose hosted services are the event history, the event
+/// dispatcher, the detection loop (with one capture thread per camera) and the systemd watchdog heartbeat. They start
+/// once Kestrel has bound its addresses (<see cref="AfterListeningService"/>). Stop order is the reverse of
+/// registration, so cameras and the loop stop first, the dispatcher then drains and flushes every sink, and the
+/// history writes the last events and clips.
 /// </summary>
 public static class ServiceHost
 {
@@ -50,6 +52,10 @@ public static class ServiceHost
         services.AddSingleton<PipelineActivity>();
         services.AddSingleton(sp => settings.CreateDetector(options.Detector));
         services.AddSingleton<CameraRegistry>();
+        // Before the dispatcher, so it stops after it: the last events reach the database before it closes.
+        services.AddSingleton<HistoryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryService>());
+        if (options.History.Enabled) services.AddSingleton<IEventSink, HistorySink>();
         if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
             services.AddSingleton<IEventSink>(sp => new JsonLinesEventSink(options.Events, sp.GetRequiredService<ILogger<JsonLinesEventSink>>()));
         if (options.Mqtt.Enabled)

@@ -58,6 +58,8 @@ public sealed class CameraRuntime : IDisposable
     /// <summary>The last processed frame's objects, or null before the first.</summary>
     public FrameReport? Latest => _latest;
     public int TrackedObjects { get; private set; }
+    /// <summary>Sees every processed frame (the event history); set before the detection loop starts.</summary>
+    public IFrameObserver? Observer { get; set; }
 
     /// <summary>Whether the fps cap lets this camera's next frame go to the detector now.</summary>
     public bool IsDue(DateTimeOffset now) => now >= _nextDue;
@@ -112,6 +114,7 @@ public sealed class CameraRuntime : IDisposable
         bool snapshot = Options.Snapshots && _events.Any(e => e.Type is TrackEventType.New or TrackEventType.Entered);
         byte[]? jpeg = Feed.Wanted || snapshot ? _annotator.Encode(image, report) : null;
         if (jpeg != null) Feed.Publish(jpeg);
+        Observer?.Observe(image, report, TrackedObjects); // before the events, so their frames are there for the history
         if (dispatcher == null) return;
 
         string? snapshotFile = snapshot ? SaveSnapshot(jpeg!, report.ProcessedAt) : null;
