@@ -89,7 +89,7 @@ public sealed class HistoryDatabase
         c.Open();
         // quick_check reads every page: a damaged file is found now, not by a query at some later hour.
         string check = Convert.ToString(Scalar(c, "PRAGMA quick_check(1)"), System.Globalization.CultureInfo.InvariantCulture) ?? "";
-        if (check != "ok") throw new SqliteException($"quick_check: {check}", 11 /* SQLITE_CORRUPT */);
+        if (check != "ok") throw new SqliteException($"quick_check: {check.ReplaceLineEndings(" ")}", 11 /* SQLITE_CORRUPT */);
         Execute(c, "PRAGMA journal_mode = WAL;");
         SchemaMigrations.Apply(c, SchemaMigrations.All);
     }

@@ -87,7 +87,7 @@ public static class SchemaMigrations
 
 /// <summary>The database was written by a newer version of the service, whose schema this one does not know.</summary>
 public sealed class NewerSchemaException(int found, int known)
-    : Exception($"it has schema version {found}, newer than this version of parnet-detect knows ({known}); " +
+    : Exception($"has schema version {found}, newer than this version of parnet-detect knows ({known}); " +
         "run the newer version, or move the file away to start a new history")
 {
     public int Found { get; } = found;
