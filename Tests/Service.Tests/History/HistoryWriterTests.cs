@@ -1,0 +1,222 @@
+using Microsoft.Data.Sqlite;
+using OpenCvSharp;
+using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Events;
+using ParNetDetect.Service.History;
+using ParNetDetect.Service.Pipeline;
+using ParNetDetect.Service.Tests.Support;
+
+namespace ParNetDetect.Service.Tests.History;
+
+/// <summary>The writer on its own: the event stream per object, snapshots, pagination and retention.</summary>
+public class HistoryWriterTests
+{
+    static readonly DateTimeOffset T0 = new(2026, 11, 25, 19, 0, 0, TimeSpan.Zero);
+
+    sealed class Store : IDisposable
+    {
+        public Store(params CameraHistoryOptions[] cameras)
+        {
+            Folder = Path.Combine(TestVideos.TempDirectory(), "history");
+            Cameras = cameras.Select((o, i) => new CameraHistory($"cam{i}", o, null, new FrameAnnotator([], 75), 75)).ToList();
+            Writer = new HistoryWriter(new HistoryOptions { Directory = Folder }, Cameras.ToDictionary(c => c.Camera), new ListLogger());
+            Writer.Start();
+        }
+
+        public string Folder { get; }
+        public List<CameraHistory> Cameras { get; }
+        public HistoryWriter Writer { get; }
+        public EventQueries Queries => new(Writer.Database!);
+
+        /// <summary>Queues the events and waits until they are committed (a request queued behind them is answered).</summary>
+        public async Task Write(params ObjectEvent[] events)
+        {
+            foreach (var e in events) Assert.True(Writer.TryWrite(e));
+            await Writer.RetainAsync(0, false);
+        }
+
+        public SqliteConnection Connect()
+        {
+            var c = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(Folder, HistoryDatabase.FileName), Pooling = false }.ToString());
+            c.Open();
+            return c;
+        }
+
+        public void Dispose()
+        {
+            Writer.Stop(TimeSpan.FromSeconds(30));
+            foreach (var c in Cameras) c.Dispose();
+        }
+    }
+
+    static ObjectEvent Event(string type, long objectId, double seconds, string camera = "cam0", string? zone = null,
+        string[]? zones = null, float score = 0.8f, double firstSeen = double.NaN) =>
+        new(type, camera, objectId, "square", score, new BoxJson(10, 20, 50, 60), zone, zones ?? (zone != null ? [zone] : []),
+            T0.AddSeconds(seconds), T0.AddSeconds(double.IsNaN(firstSeen) ? seconds : firstSeen), null);
+
+    [Fact]
+    public async Task The_event_stream_makes_one_row_per_object_with_zones_top_score_and_end()
+    {
+        using var store = new Store(new CameraHistoryOptions());
+        await store.Write(
+            Event("new", 1, 1, firstSeen: 0.8),
+            Event("entered", 1, 2, zone: "gate", score: 0.95f),
+            Event("left", 1, 3, zone: "gate", zones: []),
+            Event("new", 2, 3.5),
+            Event("gone", 1, 4),
+            Event("update", 3, 5, zones: ["porch"])); // no "new" seen for it (dropped, or a future event type): still a row
+
+        var events = store.Queries.List(new EventFilter()).Events;
+        Assert.Equal([3L, 2L, 1L], events.Select(e => e.ObjectId));
+        var first = events[2];
+        Assert.Equal((T0.AddSeconds(0.8), T0.AddSeconds(4)), (first.Start, first.End!.Value));
+        Assert.Equal(["gate"], first.Zones); // entered, and kept after it left
+        Assert.Equal(0.95f, first.TopScore);
+        Assert.False(first.Stationary);
+        Assert.Null(events[1].End); // still in view
+        Assert.Equal(["porch"], events[0].Zones);
+        Assert.Equal([1L], store.Queries.List(new EventFilter(Zone: "gate")).Events.Select(e => e.ObjectId));
+        Assert.Equal(6, store.Writer.Written);
+        Assert.Equal(0, store.Writer.Dropped);
+    }
+
+    [Fact]
+    public async Task Events_left_open_by_a_killed_run_end_at_their_last_update_when_the_store_opens_again()
+    {
+        string folder;
+        using (var store = new Store(new CameraHistoryOptions()))
+        {
+            folder = store.Folder;
+            await store.Write(Event("new", 1, 1), Event("entered", 1, 2, zone: "gate"));
+        }
+        var writer = new HistoryWriter(new HistoryOptions { Directory = folder }, new Dictionary<string, CameraHistory>(), new ListLogger());
+        writer.Start();
+        await writer.RetainAsync(0, false);
+        var e = Assert.Single(new EventQueries(writer.Database!).List(new EventFilter()).Events);
+        Assert.Equal(T0.AddSeconds(2), e.End);
+        writer.Stop(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task The_best_frame_becomes_the_snapshot_clean_and_annotated_and_is_rewritten_only_when_it_improves()
+    {
+        using var store = new Store(new CameraHistoryOptions());
+        var best = store.Cameras[0].Best;
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, Scalar.Gray);
+        Cv2.ImEncode(".jpg", frame, out byte[] jpeg);
+        var saved = new List<byte[]>();
+        store.Writer.SnapshotSaved += (_, bytes) => saved.Add(bytes);
+        FrameReport Report(float score) => new("cam0", T0, T0, 160, 120, false, [new ReportedObject(1, "square", score, new BoxJson(20, 30, 60, 90), [])]);
+
+        best.Offer(Report(0.7f), jpeg);
+        await store.Write(Event("new", 1, 1, score: 0.6f));
+        var e = store.Queries.List(new EventFilter()).Events.Single();
+        Assert.Equal((true, 0.7f, new BoxJson(20, 30, 60, 90)), (e.HasSnapshot, e.TopScore, e.Box));
+        byte[] clean = File.ReadAllBytes(Path.Combine(store.Folder, e.CleanSnapshotPath!));
+        byte[] annotated = File.ReadAllBytes(Path.Combine(store.Folder, e.SnapshotPath!));
+        Assert.Equal(jpeg, clean);
+        Assert.NotEqual(clean, annotated);
+        Assert.Single(saved);
+
+        await store.Write(Event("entered", 1, 2, zone: "gate")); // no better frame: nothing rewritten
+        Assert.Single(saved);
+        best.Offer(Report(0.9f), jpeg);
+        await store.Write(Event("gone", 1, 3));
+        Assert.Equal(2, saved.Count);
+        Assert.Equal(0.9f, store.Queries.List(new EventFilter()).Events.Single().TopScore);
+        Assert.Null(best.Take(1, 0)); // forgotten once the event ended
+    }
+
+    [Fact]
+    public async Task Pages_follow_the_cursor_without_gaps_or_repeats_for_every_filter()
+    {
+        using var store = new Store(new CameraHistoryOptions(), new CameraHistoryOptions());
+        var rng = new Random(14);
+        var events = new List<ObjectEvent>();
+        for (int i = 1; i <= 230; i++)
+        {
+            // Whole seconds, so many events share a start and the id breaks the tie.
+            double at = rng.Next(0, 60);
+            string[] zones = rng.Next(3) == 0 ? ["gate"] : [];
+            events.Add(Event("new", i, at, camera: rng.Next(2) == 0 ? "cam0" : "cam1", zones: zones));
+        }
+        await store.Write(events.ToArray());
+
+        foreach (var filter in new[] { new EventFilter(), new EventFilter(Camera: "cam1"), new EventFilter(Zone: "gate"),
+                     new EventFilter(Camera: "cam0", Zone: "gate", After: T0.AddSeconds(10), Before: T0.AddSeconds(50)) })
+        {
+            var all = store.Queries.List(filter with { Limit = 500 }).Events;
+            var paged = new List<EventRecord>();
+            EventCursor? cursor = null;
+            do
+            {
+                var page = store.Queries.List(filter with { Limit = 17, Cursor = cursor });
+                paged.AddRange(page.Events);
+                cursor = page.NextCursor == null ? null : EventCursor.TryParse(page.NextCursor, out var c) ? c : throw new InvalidOperationException();
+            }
+            while (cursor != null);
+            Assert.Equal(all.Select(e => e.Id), paged.Select(e => e.Id));
+            Assert.Equal(all.OrderByDescending(e => e.Start).ThenByDescending(e => e.Id).Select(e => e.Id), all.Select(e => e.Id));
+            var expected = events.Where(e => (filter.Camera == null || e.CameraId == filter.Camera) && (filter.Zone == null || e.Zones.Contains(filter.Zone)) &&
+                (filter.After == null || e.FirstSeen >= filter.After) && (filter.Before == null || e.FirstSeen < filter.Before));
+            Assert.Equal(expected.Count(), all.Count);
+        }
+    }
+
+    [Fact]
+    public async Task Retention_deletes_old_events_and_clips_and_keeps_the_budget_oldest_first_but_never_a_retained_event()
+    {
+        using var store = new Store(new CameraHistoryOptions { EventDays = 30, ClipDays = 7, MaxDiskMB = 1 });
+        var now = DateTimeOffset.UtcNow;
+        double DaysAgo(double days) => (now.AddDays(-days) - T0).TotalSeconds;
+        // Objects 1-3 are old enough to expire; 1 is retained. 4-13 are recent and hold 200 kB of snapshots each.
+        var events = new List<ObjectEvent>();
+        for (int i = 1; i <= 13; i++)
+        {
+            double at = i <= 3 ? DaysAgo(40 - i) : DaysAgo(2 - i * 0.01);
+            events.Add(Event("new", i, at));
+            events.Add(Event("gone", i, at + 1));
+        }
+        await store.Write(events.ToArray());
+        var ids = store.Queries.List(new EventFilter()).Events.ToDictionary(e => e.ObjectId, e => e.Id);
+        Assert.True(await store.Writer.RetainAsync(ids[1], true));
+        Assert.True(await store.Writer.RetainAsync(ids[4], true));
+
+        // Two clips: one 10 days old (past ClipDays), one recent; events point into them.
+        string Clip(string name, double daysAgo)
+        {
+            string relative = Path.Combine("clips", "cam0", name);
+            Directory.CreateDirectory(Path.Combine(store.Folder, "clips", "cam0"));
+            File.WriteAllBytes(Path.Combine(store.Folder, relative), new byte[1000]);
+            store.Writer.ClipEnded(new ClipResult("cam0", relative, now.AddDays(-daysAgo), now.AddDays(-daysAgo).AddMinutes(1), 1000, null));
+            return relative;
+        }
+        string oldClip = Clip("old.mp4", 10), newClip = Clip("new.mp4", 2);
+        using (var c = store.Connect())
+        {
+            HistoryDatabase.Execute(c, "UPDATE events SET clip = $clip, clip_offset_ms = 0 WHERE object_id IN (2, 3)", null, ("$clip", oldClip));
+            HistoryDatabase.Execute(c, "UPDATE events SET clip = $clip, clip_offset_ms = 0 WHERE object_id > 3", null, ("$clip", newClip));
+            // 200 kB of snapshots per event: 13 events are 2.6 MB, over the 1 MB budget.
+            foreach (long id in ids.Values)
+            {
+                string file = Path.Combine("snapshots", "cam0", $"{id}.jpg");
+                Directory.CreateDirectory(Path.Combine(store.Folder, "snapshots", "cam0"));
+                File.WriteAllBytes(Path.Combine(store.Folder, file), new byte[200_000]);
+                HistoryDatabase.Execute(c, "UPDATE events SET snapshot = $file, snapshot_bytes = 200000 WHERE id = $id", null, ("$file", file), ("$id", id));
+            }
+        }
+
+        store.Writer.ApplyRetention();
+        await store.Write();
+        var kept = store.Queries.List(new EventFilter()).Events.ToDictionary(e => e.ObjectId);
+        // 1 (retained) survives its age, 2 and 3 expired; of the recent ones the oldest went until 1 MB was left,
+        // except 4, which is retained.
+        Assert.Equal([1L, 4L, 11L, 12L, 13L], kept.Keys.Order());
+        Assert.True(store.Writer.DiskBytes["cam0"] <= 1024 * 1024);
+        Assert.False(File.Exists(Path.Combine(store.Folder, oldClip)));
+        Assert.True(File.Exists(Path.Combine(store.Folder, newClip)));
+        Assert.True(kept[13].HasClip);
+        Assert.All(new long[] { 2, 3, 5 }, o => Assert.False(File.Exists(Path.Combine(store.Folder, "snapshots", "cam0", $"{ids[o]}.jpg"))));
+        Assert.True(File.Exists(Path.Combine(store.Folder, kept[1].SnapshotPath!)));
+    }
+}
