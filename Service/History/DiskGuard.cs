@@ -21,7 +21,11 @@ public sealed class DiskGuard(string folder, double minFreeMB, ILogger logger)
     public void Check()
     {
         long free;
-        try { free = new DriveInfo(Path.GetFullPath(folder)).AvailableFreeSpace; }
+        // The folder may not exist yet (the writer creates it): its nearest existing parent is on the same disk.
+        string? existing = Path.GetFullPath(folder);
+        while (existing != null && !Directory.Exists(existing)) existing = Path.GetDirectoryName(existing);
+        if (existing == null) return;
+        try { free = new DriveInfo(existing).AvailableFreeSpace; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException) { return; }
         Interlocked.Exchange(ref _free, free);
         bool low = free < MinFreeBytes;
