@@ -39,6 +39,9 @@ public sealed class HistoryService(ServiceOptions options, CameraRegistry camera
 
     public bool Healthy => _writer?.Unavailable == null && Disk?.Low != true;
 
+    /// <summary>An annotated event snapshot was committed (camera, JPEG); raised on the writer's thread.</summary>
+    public event Action<string, byte[]>? SnapshotSaved;
+
     public override Task StartedAsync(CancellationToken ct)
     {
         var h = options.History;
@@ -56,6 +59,7 @@ public sealed class HistoryService(ServiceOptions options, CameraRegistry camera
             camera.Observer = history;
         }
         writer = new HistoryWriter(h, _cameras.ToDictionary(c => c.Camera), logger);
+        writer.SnapshotSaved += (camera, jpeg) => SnapshotSaved?.Invoke(camera, jpeg);
         writer.Start();
         _writer = writer;
         return base.StartedAsync(ct);

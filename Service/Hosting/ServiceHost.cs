@@ -59,7 +59,8 @@ public static class ServiceHost
         if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
             services.AddSingleton<IEventSink>(sp => new JsonLinesEventSink(options.Events, sp.GetRequiredService<ILogger<JsonLinesEventSink>>()));
         if (options.Mqtt.Enabled)
-            services.AddSingleton<IEventSink>(sp => new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>()));
+            services.AddSingleton<IEventSink>(sp => new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>(),
+                options.Mqtt.HomeAssistant.Enabled ? HomeAssistant(sp) : null));
         // The same instances are resolved by the API (dispatcher drops) and run as hosted services.
         services.AddSingleton<EventDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<EventDispatcher>());
@@ -71,5 +72,12 @@ public static class ServiceHost
         var app = builder.Build();
         app.MapServiceApi(options.Http);
         return app;
+
+        HomeAssistantDiscovery HomeAssistant(IServiceProvider sp)
+        {
+            var discovery = new HomeAssistantDiscovery(options.Mqtt, options.Cameras, sp.GetRequiredService<IObjectDetector>().ClassNames);
+            sp.GetRequiredService<HistoryService>().SnapshotSaved += discovery.OfferSnapshot;
+            return discovery;
+        }
     }
 }
