@@ -178,6 +178,27 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void History_and_home_assistant_settings_are_checked_with_the_rest()
+    {
+        string json = """
+            { "Detect": {
+                "Cameras": [ { "Id": "a", "Source": "x", "History": { "Clip": true, "PreRollSeconds": 120, "MaxDiskMB": 0 } } ],
+                "History": { "QueueCapacity": 0, "RetentionIntervalSeconds": "often" },
+                "Mqtt": { "Enabled": true, "HomeAssistant": { "Enabled": true, "DiscoveryPrefix": "home/#" } } } }
+            """;
+        var e = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(json))));
+        Assert.Equal("""
+            invalid configuration:
+              Detect:Cameras:0:History:Clip: unknown setting (misspelt?).
+              Detect:History:RetentionIntervalSeconds: 'often' is not a valid Double.
+              Detect:History:QueueCapacity: must be in [1, 1000000] (got 0).
+              Detect:Cameras:0:History:PreRollSeconds: must be in [0, 60] (got 120).
+              Detect:Cameras:0:History:MaxDiskMB: must be in [1, 1000000000] (got 0).
+              Detect:Mqtt:HomeAssistant:DiscoveryPrefix: must be non-empty and free of the wildcards '#' and '+'.
+            """.ReplaceLineEndings("\n").TrimEnd(), e.Message);
+    }
+
+    [Fact]
     public async Task Runner_exits_78_on_a_bad_configuration()
     {
         var settings = new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() };
@@ -196,6 +217,8 @@ public class DeployFilesTests
     {
         var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(RepoFile("deploy/appsettings.example.json")));
         Assert.Equal(["driveway", "desk"], o.Cameras.Select(c => c.Id));
+        Assert.True(o.Cameras[0].History.Clips);
+        Assert.True(o.Mqtt.HomeAssistant.Enabled);
     }
 
     [Fact]
@@ -206,6 +229,8 @@ public class DeployFilesTests
         Assert.Contains($"`{DemoConfiguration.SnapshotFolder}/`", doc);
         Assert.Contains($"| `Events:JsonLinesPath` | `{new EventOptions().JsonLinesPath}` |", doc);
         Assert.Contains($"| `Events:SnapshotDirectory` | `{new EventOptions().SnapshotDirectory}` |", doc);
+        Assert.Contains($"`{DemoConfiguration.HistoryFolder}/`", doc);
+        Assert.Contains($"| `History:Directory` | `{new HistoryOptions().Directory}` |", doc);
     }
 
     [Fact]
