@@ -68,6 +68,17 @@ public sealed class HistoryDatabase
         return c;
     }
 
+    /// <summary>Closes the pooled connections to the file (at stop): a pooled connection keeps the file it opened,
+    /// so one reused after the file was moved or deleted would read and write a file that is gone.</summary>
+    public void ReleasePools()
+    {
+        foreach (string connection in new[] { _readWrite, _readOnly })
+        {
+            using var c = new SqliteConnection(connection);
+            SqliteConnection.ClearPool(c);
+        }
+    }
+
     void CheckFolder()
     {
         try

@@ -11,7 +11,7 @@ namespace ParNetDetect.Service.History;
 /// The one writer of the history database, on its own thread. It follows the event stream keyed by (camera, object):
 /// the first event of an object inserts its row (whatever its type, so a lost "new" or a future "update" still makes
 /// one), every later event adds the zones it names and raises the top score, and "gone" (or "end") closes it. With
-/// each event the object's best frame is taken, if it changed since it was last written, as the event's snapshot
+/// its events the object's best frame is taken, if it changed since it was last written, as the event's snapshot
 /// (clean and annotated JPEG, written before the row that names them is committed). Events wait in a bounded queue:
 /// when the disk is slow or the file is locked, new events are dropped and counted, and detection never waits.
 /// Messages are applied in batches, one transaction each, so an event is in the database whole or not at all.
@@ -20,6 +20,7 @@ namespace ParNetDetect.Service.History;
 public sealed class HistoryWriter
 {
     const int BatchSize = 512;
+    static readonly TimeSpan SnapshotEvery = TimeSpan.FromSeconds(5);
     static readonly TimeSpan BusyRetry = TimeSpan.FromMilliseconds(250);
     readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
     readonly HistoryOptions _options;
@@ -117,6 +118,7 @@ public sealed class HistoryWriter
             Interlocked.Add(ref _queuedEvents, -batch.Count(m => m is ObjectEvent));
         }
         _connection?.Dispose();
+        _database?.ReleasePools();
     }
 
     /// <summary>Events a killed run left open end at their last update.</summary>
@@ -240,10 +242,17 @@ public sealed class HistoryWriter
                 HistoryDatabase.Execute(_connection!, "INSERT OR IGNORE INTO event_zones (zone, start_ms, event_id) VALUES ($zone, $start, $id)",
                     t, ("$zone", zone), ("$start", open.StartMs), ("$id", open.Id));
 
-        if (camera?.Best.Take(e.ObjectId, open.SnapshotVersion) is { } best)
+        // A better frame is written at once for a new event, then at most every SnapshotEvery while the object is in
+        // view (a score that creeps up frame by frame would otherwise mean a JPEG per frame), and at its end.
+        bool ending = e.Type is "gone" or "end";
+        if ((open.SnapshotVersion == 0 || ending || e.Timestamp - open.SnapshotAt >= SnapshotEvery) &&
+            camera?.Best.Take(e.ObjectId, open.SnapshotVersion) is { } best)
+        {
             WriteSnapshot(camera, open, best, t, afterCommit);
+            open.SnapshotAt = e.Timestamp;
+        }
 
-        if (e.Type is "gone" or "end")
+        if (ending)
         {
             HistoryDatabase.Execute(_connection!, "UPDATE events SET end_ms = $now WHERE id = $id", t, ("$now", now), ("$id", open.Id));
             _open.Remove(key);
@@ -315,8 +324,9 @@ public sealed class HistoryWriter
         public long Id { get; } = id;
         public long StartMs { get; } = startMs;
         public HashSet<string> Zones { get; } = new(StringComparer.Ordinal);
-        /// <summary>The best frame last written as the snapshot (0: none yet).</summary>
+        /// <summary>The best frame last written as the snapshot (0: none yet), and the event time it was written at.</summary>
         public long SnapshotVersion { get; set; }
+        public DateTimeOffset SnapshotAt { get; set; }
     }
 
     sealed record RetentionDue;
