@@ -33,7 +33,7 @@ public sealed class HistoryWriter
     volatile HistoryDatabase? _database;
     volatile string? _unavailable;
     volatile bool _stopping;
-    bool _failing;
+    bool _failing, _overBudget, _budgetDue;
     int _queuedEvents;
     long _dropped, _written;
 
@@ -129,7 +129,9 @@ public sealed class HistoryWriter
     {
         string clips = Path.Combine(folder, "clips");
         if (!Directory.Exists(clips)) return;
-        foreach (string part in Directory.EnumerateFiles(clips, "*.part", SearchOption.AllDirectories)) File.Delete(part);
+        foreach (string part in Directory.EnumerateFiles(clips, "*.part", SearchOption.AllDirectories))
+            try { File.Delete(part); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a stray file, not a reason to stop
     }
 
     void Apply(List<object> batch)
@@ -167,6 +169,8 @@ public sealed class HistoryWriter
             }
         }
         foreach (var action in afterCommit) action();
+        // A camera over its disk budget is brought back at once, not at the next retention interval.
+        if (_overBudget && !_budgetDue) _budgetDue = _queue.Writer.TryWrite(new BudgetDue());
         long events = batch.Count(m => m is ObjectEvent);
         Interlocked.Add(ref _written, events);
         if (_failing && events > 0)
@@ -189,7 +193,14 @@ public sealed class HistoryWriter
         {
             case ObjectEvent e: ApplyEvent(e, t, afterCommit); break;
             case ClipResult clip: ApplyClip(clip, t); break;
-            case RetentionDue: _retention.Apply(_connection!, t, DateTimeOffset.UtcNow, FileDeleter(afterCommit)); break;
+            case RetentionDue:
+                _retention.Apply(_connection!, t, DateTimeOffset.UtcNow, FileDeleter(afterCommit));
+                _overBudget = false;
+                break;
+            case BudgetDue:
+                _retention.EnforceBudgets(_connection!, t, FileDeleter(afterCommit));
+                (_overBudget, _budgetDue) = (false, false);
+                break;
             case RetainRequest r:
                 bool found = HistoryDatabase.Execute(_connection!, "UPDATE events SET retain = $retain WHERE id = $id", t,
                     ("$retain", r.Retain), ("$id", r.Id)) == 1;
@@ -279,6 +290,7 @@ public sealed class HistoryWriter
             """, t, ("$annotated", annotated), ("$clean", clean), ("$bytes", best.Jpeg.LongLength + drawn.LongLength),
             ("$score", best.Object.Score), ("$x1", box.X1), ("$y1", box.Y1), ("$x2", box.X2), ("$y2", box.Y2), ("$id", open.Id));
         open.SnapshotVersion = best.Version;
+        _overBudget |= _retention.Grew(camera.Camera, best.Jpeg.LongLength + drawn.LongLength);
         afterCommit.Add(() => SnapshotSaved?.Invoke(camera.Camera, drawn));
     }
 
@@ -292,10 +304,13 @@ public sealed class HistoryWriter
     void ApplyClip(ClipResult clip, SqliteTransaction t)
     {
         if (clip.Written)
+        {
+            _overBudget |= _retention.Grew(clip.Camera, clip.Bytes);
             HistoryDatabase.Execute(_connection!, """
                 INSERT OR REPLACE INTO clips (path, camera, start_ms, end_ms, bytes) VALUES ($path, $camera, $start, $end, $bytes)
                 """, t, ("$path", clip.RelativePath), ("$camera", clip.Camera), ("$start", clip.Start.ToUnixTimeMilliseconds()),
                 ("$end", clip.End.ToUnixTimeMilliseconds()), ("$bytes", clip.Bytes));
+        }
         else // the events keep their snapshots; the clip they would have been in is no more
             HistoryDatabase.Execute(_connection!, "UPDATE events SET clip = NULL, clip_offset_ms = NULL WHERE clip = $path", t,
                 ("$path", clip.RelativePath));
@@ -330,6 +345,7 @@ public sealed class HistoryWriter
     }
 
     sealed record RetentionDue;
+    sealed record BudgetDue;
 
     abstract record Request
     {

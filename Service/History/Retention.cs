@@ -7,8 +7,9 @@ namespace ParNetDetect.Service.History;
 /// What the history keeps, per camera, applied by the writer in its own transaction: events older than EventDays go
 /// (rows and snapshots), clips older than ClipDays go (their events stay, without a clip), clips no event points to
 /// go (after an hour), and while the camera's snapshots and clips together exceed MaxDiskMB the oldest of them go first, whole
-/// events or whole clips. A retained event is never deleted by retention, and neither is a clip it is in. Files are
-/// deleted after the commit (through <c>deleteFile</c>).
+/// events or whole clips (checked at each pass, and by the writer whenever a write puts a camera over). A retained
+/// event is never deleted by retention, and neither is a clip it is in. Files are deleted after the commit (through
+/// <c>deleteFile</c>).
 /// </summary>
 public sealed class Retention(IEnumerable<CameraHistory> cameras)
 {
@@ -16,8 +17,16 @@ public sealed class Retention(IEnumerable<CameraHistory> cameras)
     readonly IReadOnlyList<CameraHistory> _cameras = cameras.ToList();
     readonly ConcurrentDictionary<string, long> _diskBytes = new();
 
-    /// <summary>Snapshot and clip bytes per camera after the last pass.</summary>
+    /// <summary>Snapshot and clip bytes per camera: counted at each pass, and raised by <see cref="Grew"/> between.</summary>
     public IReadOnlyDictionary<string, long> DiskBytes => _diskBytes;
+
+    /// <summary>The writer wrote <paramref name="bytes"/> more for the camera; true when that puts it over its budget,
+    /// so a pass should run now rather than at the next interval.</summary>
+    public bool Grew(string camera, long bytes)
+    {
+        long held = _diskBytes.AddOrUpdate(camera, bytes, (_, b) => b + bytes);
+        return _cameras.FirstOrDefault(c => c.Camera == camera) is { } h && held > h.Options.MaxDiskMB * 1024 * 1024;
+    }
 
     public void Apply(SqliteConnection db, SqliteTransaction t, DateTimeOffset now, Action<string> deleteFile)
     {
@@ -35,8 +44,19 @@ public sealed class Retention(IEnumerable<CameraHistory> cameras)
             DeleteClips(db, t, deleteFile, "camera = $camera AND end_ms < $cutoff AND NOT EXISTS (SELECT 1 FROM events e WHERE e.clip = clips.path)",
                 ("$camera", camera.Camera), ("$cutoff", (now - TimeSpan.FromHours(1)).ToUnixTimeMilliseconds()));
 
-            long budget = (long)(o.MaxDiskMB * 1024 * 1024);
-            long held = HeldBytes(db, t, camera.Camera);
+            _diskBytes[camera.Camera] = HeldBytes(db, t, camera.Camera);
+        }
+        EnforceBudgets(db, t, deleteFile);
+    }
+
+    /// <summary>Brings every camera over its budget back under it, oldest first, from the bytes counted so far: cheap
+    /// enough for the writer to run whenever a write put a camera over.</summary>
+    public void EnforceBudgets(SqliteConnection db, SqliteTransaction t, Action<string> deleteFile)
+    {
+        foreach (var camera in _cameras)
+        {
+            long budget = (long)(camera.Options.MaxDiskMB * 1024 * 1024);
+            long held = _diskBytes.GetValueOrDefault(camera.Camera);
             while (held > budget)
             {
                 long freed = EvictOldest(db, t, camera.Camera, held - budget, deleteFile);

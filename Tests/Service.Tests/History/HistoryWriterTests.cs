@@ -164,6 +164,26 @@ public class HistoryWriterTests
     }
 
     [Fact]
+    public async Task A_camera_over_its_budget_is_brought_back_under_it_without_waiting_for_the_interval()
+    {
+        using var store = new Store(new CameraHistoryOptions { MaxDiskMB = 0.5 });
+        using var noise = new Mat(240, 320, MatType.CV_8UC3);
+        Cv2.Randu(noise, Scalar.All(0), Scalar.All(255)); // OpenCV's generator, seeded the same every run
+        Cv2.ImEncode(".jpg", noise, out byte[] jpeg);
+        Assert.True(jpeg.Length > 30_000);
+        for (int i = 1; i <= 20; i++) // about 1.2 MB of snapshots against 0.5 MB
+        {
+            store.Cameras[0].Best.Offer(new FrameReport("cam0", T0, T0, 320, 240, false,
+                [new ReportedObject(i, "square", 0.9f, new BoxJson(1, 1, 50, 50), [])]), jpeg);
+            await store.Write(Event("new", i, i), Event("gone", i, i + 0.5));
+        }
+        await TestHost.WaitUntil(() => store.Writer.DiskBytes.GetValueOrDefault("cam0") is > 0 and <= 512 * 1024, "the camera back under its budget");
+        var kept = store.Queries.List(new EventFilter()).Events;
+        Assert.InRange(kept.Count, 1, 12);
+        Assert.Equal(20, kept[0].ObjectId); // the oldest went
+    }
+
+    [Fact]
     public async Task Retention_deletes_old_events_and_clips_and_keeps_the_budget_oldest_first_but_never_a_retained_event()
     {
         using var store = new Store(new CameraHistoryOptions { EventDays = 30, ClipDays = 7, MaxDiskMB = 1 });
