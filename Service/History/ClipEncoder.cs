@@ -47,7 +47,8 @@ public sealed class ClipEncoder
 
     public void Add(EncodedFrame frame)
     {
-        if (!_frames.Writer.TryWrite(frame)) Interlocked.Increment(ref _dropped);
+        // A clip that already failed refuses frames too; only frames a running ffmpeg could not keep up with count.
+        if (!_frames.Writer.TryWrite(frame) && !Completion.IsCompleted) Interlocked.Increment(ref _dropped);
     }
 
     /// <summary>No more frames: the clip ends at <paramref name="end"/> and ffmpeg finishes the file.</summary>

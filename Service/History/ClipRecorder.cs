@@ -96,20 +96,22 @@ public sealed class ClipRecorder(
     async Task Report(ClipEncoder clip)
     {
         var result = await clip.Completion;
-        if (result.Written) Interlocked.Increment(ref _written);
-        else
+        finished(result);
+        if (result.Written)
         {
-            Interlocked.Increment(ref _failed);
-            bool missing = result.FfmpegMissing;
-            lock (_lock)
-            {
-                if (missing && _unavailable) return; // said once
-                _unavailable |= missing;
-            }
+            Interlocked.Increment(ref _written);
+            return;
+        }
+        bool missing = result.FfmpegMissing, said;
+        lock (_lock)
+        {
+            said = missing && _unavailable; // said once
+            _unavailable |= missing;
+        }
+        if (!said)
             logger.LogError("Camera {CameraId}: clip {Clip} could not be written: {Error}{Consequence}", camera,
                 Path.Combine(folder, result.RelativePath), result.Error, missing ? "; no more clips are recorded until restart" : "");
-        }
-        finished(result);
+        Interlocked.Increment(ref _failed); // counted once reported
     }
 
     /// <summary>Closes the open clip and waits for every clip to be written (at shutdown).</summary>

@@ -131,7 +131,7 @@ public class HistoryFailureTests
         }
         else
         {
-            Assert.True(lines.Count >= 2);
+            Assert.True(lines.Count >= 2, $"{lines.Count} lines: {string.Join(" / ", lines)}");
             Assert.All(lines, l => Assert.Equal("ffmpeg exit code 1: clips/yard/x.mp4.part: No space left on device", l.GetProperty("Error").GetString()));
             Assert.All(lines, l => Assert.StartsWith(Path.Combine(options.History.Directory, "clips", "yard") + "/", l.GetProperty("Clip").GetString()));
         }
