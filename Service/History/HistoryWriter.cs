@@ -20,6 +20,8 @@ namespace ParNetDetect.Service.History;
 public sealed class HistoryWriter
 {
     const int BatchSize = 512;
+    /// <summary>Far more objects than any scene holds at once: beyond it, objects whose end was dropped are let go.</summary>
+    public const int MaxOpenEvents = 10_000;
     static readonly TimeSpan SnapshotEvery = TimeSpan.FromSeconds(5);
     static readonly TimeSpan BusyRetry = TimeSpan.FromMilliseconds(250);
     readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
@@ -229,25 +231,27 @@ public sealed class HistoryWriter
         var camera = _cameras.GetValueOrDefault(e.CameraId);
         var key = (e.CameraId, e.ObjectId);
         long now = e.Timestamp.ToUnixTimeMilliseconds();
+        bool inserted = false;
         if (!_open.TryGetValue(key, out var open))
         {
             long start = e.FirstSeen.ToUnixTimeMilliseconds();
-            var clip = camera?.Recorder?.ClipAt(e.Timestamp);
-            long? offset = clip is { } c
-                ? Math.Max(0, (long)(e.FirstSeen - c.Start).TotalMilliseconds - (long)(camera!.Options.PreRollSeconds * 1000))
-                : null;
-            long id = (long)HistoryDatabase.Scalar(_connection!, """
-                INSERT INTO events (camera, object_id, label, start_ms, updated_ms, top_score, box_x1, box_y1, box_x2, box_y2, clip, clip_offset_ms)
-                VALUES ($camera, $object, $label, $start, $now, $score, $x1, $y1, $x2, $y2, $clip, $offset) RETURNING id
-                """, t, ("$camera", e.CameraId), ("$object", e.ObjectId), ("$label", e.Label), ("$start", start), ("$now", now),
-                ("$score", e.Score), ("$x1", e.Box.X1), ("$y1", e.Box.Y1), ("$x2", e.Box.X2), ("$y2", e.Box.Y2),
-                ("$clip", clip?.RelativePath), ("$offset", offset))!;
-            _open[key] = open = new OpenEvent(id, start);
+            // A row that CloseStale ended while its object was still in view goes on, rather than a second row.
+            if (HistoryDatabase.Scalar(_connection!, """
+                    UPDATE events SET end_ms = NULL WHERE camera = $camera AND start_ms = $start AND object_id = $object RETURNING id
+                    """, t, ("$camera", e.CameraId), ("$start", start), ("$object", e.ObjectId)) is long known)
+                _open[key] = open = new OpenEvent(known, start);
+            else
+            {
+                _open[key] = open = new OpenEvent(Insert(e, camera, start, now, t), start);
+                inserted = true;
+            }
         }
-        else
+        if (!inserted)
             HistoryDatabase.Execute(_connection!, "UPDATE events SET updated_ms = $now, top_score = max(top_score, $score) WHERE id = $id",
                 t, ("$now", now), ("$score", e.Score), ("$id", open.Id));
 
+        open.LastEvent = e.Timestamp;
+        if (_open.Count > MaxOpenEvents) CloseStale(t, afterCommit); // this one is the newest: it stays open
         foreach (string zone in e.Type == "entered" && e.Zone != null ? e.Zones.Append(e.Zone) : e.Zones)
             if (open.Zones.Add(zone))
                 HistoryDatabase.Execute(_connection!, "INSERT OR IGNORE INTO event_zones (zone, start_ms, event_id) VALUES ($zone, $start, $id)",
@@ -269,6 +273,21 @@ public sealed class HistoryWriter
             _open.Remove(key);
             afterCommit.Add(() => camera?.Best.Forget(e.ObjectId));
         }
+    }
+
+    /// <summary>The object's row, pointing into the clip being recorded at the event, if any.</summary>
+    long Insert(ObjectEvent e, CameraHistory? camera, long start, long now, SqliteTransaction t)
+    {
+        var clip = camera?.Recorder?.ClipAt(e.Timestamp);
+        long? offset = clip is { } c
+            ? Math.Max(0, (long)(e.FirstSeen - c.Start).TotalMilliseconds - (long)(camera!.Options.PreRollSeconds * 1000))
+            : null;
+        return (long)HistoryDatabase.Scalar(_connection!, """
+            INSERT INTO events (camera, object_id, label, start_ms, updated_ms, top_score, box_x1, box_y1, box_x2, box_y2, clip, clip_offset_ms)
+            VALUES ($camera, $object, $label, $start, $now, $score, $x1, $y1, $x2, $y2, $clip, $offset) RETURNING id
+            """, t, ("$camera", e.CameraId), ("$object", e.ObjectId), ("$label", e.Label), ("$start", start), ("$now", now),
+            ("$score", e.Score), ("$x1", e.Box.X1), ("$y1", e.Box.Y1), ("$x2", e.Box.X2), ("$y2", e.Box.Y2),
+            ("$clip", clip?.RelativePath), ("$offset", offset))!;
     }
 
     /// <summary>The best frame as snapshots/CAMERA/ID-clean.jpg and, with the object's box drawn, ID.jpg. Each file is
@@ -316,21 +335,34 @@ public sealed class HistoryWriter
                 ("$path", clip.RelativePath));
     }
 
+    /// <summary>Ends the tenth of the open events that went longest without an event, at their last update: their
+    /// "gone" was dropped (a full queue), so without this the map of open events would only grow.</summary>
+    void CloseStale(SqliteTransaction t, List<Action> afterCommit)
+    {
+        foreach (var (key, stale) in _open.OrderBy(kv => kv.Value.LastEvent).Take(MaxOpenEvents / 10).ToList())
+        {
+            HistoryDatabase.Execute(_connection!, "UPDATE events SET end_ms = updated_ms WHERE id = $id", t, ("$id", stale.Id));
+            _open.Remove(key);
+            afterCommit.Add(() => _cameras.GetValueOrDefault(key.Camera)?.Best.Forget(key.ObjectId));
+        }
+    }
+
     /// <summary>After a rolled-back batch the in-memory view of open events may name rows that were never written:
     /// read it again from the database. Snapshots are then written anew at the next event.</summary>
     void ReloadOpenEvents()
     {
         _open.Clear();
         using var command = HistoryDatabase.Command(_connection!, """
-            SELECT e.id, e.camera, e.object_id, e.start_ms, z.zone FROM events e LEFT JOIN event_zones z ON z.event_id = e.id
+            SELECT e.id, e.camera, e.object_id, e.start_ms, e.updated_ms, z.zone FROM events e LEFT JOIN event_zones z ON z.event_id = e.id
             WHERE e.end_ms IS NULL
             """, null);
         using var r = command.ExecuteReader();
         while (r.Read())
         {
             var key = (r.GetString(1), r.GetInt64(2));
-            if (!_open.TryGetValue(key, out var open)) _open[key] = open = new OpenEvent(r.GetInt64(0), r.GetInt64(3));
-            if (!r.IsDBNull(4)) open.Zones.Add(r.GetString(4));
+            if (!_open.TryGetValue(key, out var open))
+                _open[key] = open = new OpenEvent(r.GetInt64(0), r.GetInt64(3)) { LastEvent = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)) };
+            if (!r.IsDBNull(5)) open.Zones.Add(r.GetString(5));
         }
     }
 
@@ -342,6 +374,8 @@ public sealed class HistoryWriter
         /// <summary>The best frame last written as the snapshot (0: none yet), and the event time it was written at.</summary>
         public long SnapshotVersion { get; set; }
         public DateTimeOffset SnapshotAt { get; set; }
+        /// <summary>When the object's latest event happened: the open events longest without one are closed first.</summary>
+        public DateTimeOffset LastEvent { get; set; }
     }
 
     sealed record RetentionDue;

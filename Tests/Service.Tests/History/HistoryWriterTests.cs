@@ -98,6 +98,33 @@ public class HistoryWriterTests
     }
 
     [Fact]
+    public async Task Objects_whose_end_was_dropped_are_let_go_oldest_first_and_go_on_in_their_own_row_when_they_come_back()
+    {
+        using var store = new Store(new CameraHistoryOptions());
+        const int open = HistoryWriter.MaxOpenEvents + 1; // one more object in view than the writer follows; no "gone" came
+        for (int from = 1; from <= open; from += 1000) // in steps, within the queue's capacity
+            await store.Write(Enumerable.Range(from, Math.Min(1000, open + 1 - from)).Select(o => Event("new", o, o * 0.01)).ToArray());
+        List<long> Ended()
+        {
+            using var c = store.Connect();
+            using var command = HistoryDatabase.Command(c, "SELECT object_id FROM events WHERE end_ms IS NOT NULL ORDER BY object_id", null);
+            using var r = command.ExecuteReader();
+            var ended = new List<long>();
+            while (r.Read()) ended.Add(r.GetInt64(0));
+            return ended;
+        }
+        Assert.Equal(Enumerable.Range(1, HistoryWriter.MaxOpenEvents / 10).Select(o => (long)o), Ended()); // the longest without an event
+
+        await store.Write(Event("entered", 1, 200, zone: "gate", firstSeen: 0.01)); // still about after all
+        Assert.DoesNotContain(1L, Ended());
+        await store.Write(Event("gone", 1, 201, firstSeen: 0.01));
+        var first = Assert.Single(store.Queries.List(new EventFilter(Zone: "gate")).Events);
+        Assert.Equal((1L, T0.AddSeconds(0.01), T0.AddSeconds(201)), (first.ObjectId, first.Start, first.End!.Value));
+        using var c = store.Connect();
+        Assert.Equal((long)open, HistoryDatabase.Scalar(c, "SELECT count(*) FROM events")); // one row per object still
+    }
+
+    [Fact]
     public async Task The_best_frame_becomes_the_snapshot_clean_and_annotated_and_is_rewritten_only_when_it_improves()
     {
         using var store = new Store(new CameraHistoryOptions());
