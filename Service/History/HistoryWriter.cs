@@ -10,7 +10,8 @@ namespace ParNetDetect.Service.History;
 /// <summary>
 /// The one writer of the history database, on its own thread. It follows the event stream keyed by (camera, object):
 /// the first event of an object inserts its row (whatever its type, so a lost "new" or a future "update" still makes
-/// one), every later event adds the zones it names and raises the top score, and "gone" (or "end") closes it. With
+/// one), every later event adds the zones it names and raises the top score, an object that stood still
+/// (<see cref="StillObjects"/>) marks it stationary, and "gone" (or "end") closes it. With
 /// its events the object's best frame is taken, if it changed since it was last written, as the event's snapshot
 /// (clean and annotated JPEG, written before the row that names them is committed). Events wait in a bounded queue:
 /// when the disk is slow or the file is locked, new events are dropped and counted, and detection never waits.
@@ -74,6 +75,8 @@ public sealed class HistoryWriter
     }
 
     public void ClipEnded(ClipResult clip) => _queue.Writer.TryWrite(clip);
+    /// <summary>The object has stood still long enough: its open event is marked stationary now, not at its next event.</summary>
+    public void ObjectStationary(string camera, long objectId) => _queue.Writer.TryWrite(new StationaryObject(camera, objectId));
     public void ApplyRetention() => _queue.Writer.TryWrite(new RetentionDue());
 
     /// <summary>Sets or clears an event's retain flag; false when there is no such event (or no history).</summary>
@@ -195,6 +198,9 @@ public sealed class HistoryWriter
         {
             case ObjectEvent e: ApplyEvent(e, t, afterCommit); break;
             case ClipResult clip: ApplyClip(clip, t); break;
+            case StationaryObject s:
+                if (_open.TryGetValue((s.Camera, s.ObjectId), out var still)) MarkStationary(still, t);
+                break;
             case RetentionDue:
                 _retention.Apply(_connection!, t, DateTimeOffset.UtcNow, FileDeleter(afterCommit));
                 _overBudget = false;
@@ -256,6 +262,8 @@ public sealed class HistoryWriter
             if (open.Zones.Add(zone))
                 HistoryDatabase.Execute(_connection!, "INSERT OR IGNORE INTO event_zones (zone, start_ms, event_id) VALUES ($zone, $start, $id)",
                     t, ("$zone", zone), ("$start", open.StartMs), ("$id", open.Id));
+        // Also here: the message from the detection thread may have come before the object's first event.
+        if (!open.Stationary && camera?.Still.IsStationary(e.ObjectId) == true) MarkStationary(open, t);
 
         // A better frame is written at once for a new event, then at most every SnapshotEvery while the object is in
         // view (a score that creeps up frame by frame would otherwise mean a JPEG per frame), and at its end.
@@ -271,8 +279,14 @@ public sealed class HistoryWriter
         {
             HistoryDatabase.Execute(_connection!, "UPDATE events SET end_ms = $now WHERE id = $id", t, ("$now", now), ("$id", open.Id));
             _open.Remove(key);
-            afterCommit.Add(() => camera?.Best.Forget(e.ObjectId));
+            afterCommit.Add(() => camera?.Forget(e.ObjectId));
         }
+    }
+
+    void MarkStationary(OpenEvent open, SqliteTransaction t)
+    {
+        HistoryDatabase.Execute(_connection!, "UPDATE events SET stationary = 1 WHERE id = $id", t, ("$id", open.Id));
+        open.Stationary = true;
     }
 
     /// <summary>The object's row, pointing into the clip being recorded at the event, if any.</summary>
@@ -343,7 +357,7 @@ public sealed class HistoryWriter
         {
             HistoryDatabase.Execute(_connection!, "UPDATE events SET end_ms = updated_ms WHERE id = $id", t, ("$id", stale.Id));
             _open.Remove(key);
-            afterCommit.Add(() => _cameras.GetValueOrDefault(key.Camera)?.Best.Forget(key.ObjectId));
+            afterCommit.Add(() => _cameras.GetValueOrDefault(key.Camera)?.Forget(key.ObjectId));
         }
     }
 
@@ -374,12 +388,14 @@ public sealed class HistoryWriter
         /// <summary>The best frame last written as the snapshot (0: none yet), and the event time it was written at.</summary>
         public long SnapshotVersion { get; set; }
         public DateTimeOffset SnapshotAt { get; set; }
+        public bool Stationary { get; set; }
         /// <summary>When the object's latest event happened: the open events longest without one are closed first.</summary>
         public DateTimeOffset LastEvent { get; set; }
     }
 
     sealed record RetentionDue;
     sealed record BudgetDue;
+    sealed record StationaryObject(string Camera, long ObjectId);
 
     abstract record Request
     {

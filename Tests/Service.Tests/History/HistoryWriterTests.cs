@@ -155,6 +155,41 @@ public class HistoryWriterTests
     }
 
     [Fact]
+    public async Task An_object_that_stands_still_makes_a_stationary_event_that_stays_so_and_one_that_moves_does_not()
+    {
+        using var store = new Store(new CameraHistoryOptions());
+        var camera = store.Cameras[0];
+        var became = new List<long>();
+        camera.BecameStationary += (id, objectId) =>
+        {
+            became.Add(objectId);
+            store.Writer.ObjectStationary(id, objectId);
+        };
+        await store.Write(Event("new", 1, 0), Event("new", 2, 0));
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, Scalar.Gray);
+        void Observe(double seconds, BoxJson one, BoxJson two) => camera.Observe(frame, new FrameReport("cam0", T0.AddSeconds(seconds),
+            T0.AddSeconds(seconds), 160, 120, false, [new ReportedObject(1, "square", 0.8f, one, []), new ReportedObject(2, "square", 0.8f, two, [])]), 2);
+        var rng = new Random(14);
+        for (int i = 0; i <= 24; i++) // 12 s at 2 frames/s: object 1 jitters in place, object 2 walks
+        {
+            float jitter = rng.NextSingle() * 2 - 1, x = i * 6;
+            Observe(i * 0.5, new BoxJson(40 + jitter, 40, 80 + jitter, 90), new BoxJson(x, 10, x + 20, 30));
+        }
+        Assert.Equal([1L], became); // once, at 10 s
+        await store.Write(); // the message from the detection thread is applied
+        var events = store.Queries.List(new EventFilter()).Events.ToDictionary(e => e.ObjectId);
+        Assert.True(events[1].Stationary);
+        Assert.False(events[2].Stationary);
+
+        Observe(13, new BoxJson(100, 40, 140, 90), new BoxJson(150, 10, 160, 30)); // it drives off: still a stationary event
+        await store.Write(Event("gone", 1, 14), Event("gone", 2, 14));
+        events = store.Queries.List(new EventFilter()).Events.ToDictionary(e => e.ObjectId);
+        Assert.True(events[1].Stationary);
+        Assert.False(events[2].Stationary);
+        Assert.False(camera.Still.IsStationary(1)); // forgotten once its event ended
+    }
+
+    [Fact]
     public async Task Pages_follow_the_cursor_without_gaps_or_repeats_for_every_filter()
     {
         using var store = new Store(new CameraHistoryOptions(), new CameraHistoryOptions());
