@@ -43,7 +43,9 @@ public static class ServiceHost
         builder.WebHost.UseUrls(ServiceOptionsValidator.SplitUrls(options.Http.Urls).ToArray());
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
-        builder.Services.AddSerilog(lc => ServiceLogging.Configure(lc, options.Logging));
+        // Each host its own logger, not the static Log.Logger: with several hosts in one process (tests, benchmarks)
+        // the static one would send every host's lines to the last one built, and the first to stop would close it.
+        builder.Services.AddSerilog(lc => ServiceLogging.Configure(lc, options.Logging), preserveStaticLogger: true);
 
         var services = builder.Services;
         services.AddSingleton(options);

@@ -23,8 +23,9 @@ public class HistoryServiceTests
         var deadline = DateTime.UtcNow + TestHost.StateTimeout;
         while (true)
         {
-            var page = JsonDocument.Parse(await host.Client.GetStringAsync("/api/events" + query)).RootElement;
-            if (page.GetProperty("events").EnumerateArray().FirstOrDefault(e => e.GetProperty("clipReady").GetBoolean() &&
+            var response = await host.Client.GetAsync("/api/events" + query); // 503 while the database is still being opened
+            var page = response.IsSuccessStatusCode ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement : default;
+            if (page.ValueKind == JsonValueKind.Object && page.GetProperty("events").EnumerateArray().FirstOrDefault(e => e.GetProperty("clipReady").GetBoolean() &&
                     e.GetProperty("hasSnapshot").GetBoolean() && e.TryGetProperty("end", out _)) is { ValueKind: JsonValueKind.Object } e)
                 return e;
             if (DateTime.UtcNow > deadline) throw new TimeoutException("no finished event with a snapshot and a written clip");
