@@ -27,20 +27,25 @@ try {
   await page.waitForFunction(sel => /square: \d/.test(document.querySelector(sel + " .counts").textContent), card(good), { timeout: 60000 });
   await page.waitForFunction(sel => document.querySelector(sel + " .state").textContent === "failed", card(failed), { timeout: 60000 });
 
-  // Events: thumbnails that decode, filtered to the good camera and to a zone of it.
+  // Events: filtered to the good camera and to a zone of it.
   await page.waitForFunction(cam => [...document.getElementById("filter-camera").options].some(o => o.value === cam), good, { timeout: 60000 });
   await page.selectOption("#filter-camera", good);
-  await page.waitForFunction(() => {
-    const thumbs = [...document.querySelectorAll("#event-list .event img")];
-    return thumbs.length > 0 && thumbs.every(i => i.complete && i.naturalWidth > 0)
-      && document.querySelector("#event-list .event.has-clip");
-  }, null, { timeout: 60000 });
-  const thumbnails = await page.evaluate(() => ({
-    count: document.querySelectorAll("#event-list .event img").length,
-    width: document.querySelector("#event-list .event img").naturalWidth,
-    labels: [...document.getElementById("filter-label").options].map(o => o.value).filter(Boolean),
-    zones: [...document.getElementById("filter-zone").options].map(o => o.value).filter(Boolean),
-  }));
+  await page.waitForFunction(() => [...document.getElementById("filter-zone").options].some(o => o.value === "right"), null, { timeout: 60000 });
+  await page.selectOption("#filter-zone", "right");
+  // Read in the same moment as the check (new events keep arriving, with thumbnails still loading): every card is
+  // the good camera's, in the zone, with a decoded thumbnail, and one has a clip.
+  const thumbnails = await (await page.waitForFunction(cam => {
+    const cards = [...document.querySelectorAll("#event-list .event")];
+    const thumbs = cards.map(c => c.querySelector("img"));
+    return cards.length > 0 && thumbs.every(i => i.complete && i.naturalWidth > 0)
+      && cards.every(c => c.textContent.includes(cam) && c.textContent.includes("right"))
+      && document.querySelector("#event-list .event.has-clip") && {
+        count: thumbs.length,
+        width: thumbs[0].naturalWidth,
+        labels: [...document.getElementById("filter-label").options].map(o => o.value).filter(Boolean),
+        zones: [...document.getElementById("filter-zone").options].map(o => o.value).filter(Boolean),
+      };
+  }, good, { timeout: 60000 })).jsonValue();
 
   // A clip plays: the video decodes frames and its time moves.
   await page.click("#event-list .event.has-clip");
