@@ -10,7 +10,7 @@
 #   bench/service/run.sh history-record [seconds=1800] four cameras in real time at a high event rate, recording off
 #                                                then on: detection frames/s, disk held against BUDGET_MB (per
 #                                                camera, default 100), RSS every 10 s
-#   Short checks that the harness works: history-api 5000, history-record 120.
+#   Short checks that the harness works: history-api 5000, history-record 120 (docs/benchmarks.md, "Event history").
 #
 # WEIGHTS (default demo; random:parnet-n-yolo:640 = untrained weights, same compute) and VIDEO (default the demo
 # shapes video, rendered by `detect serve` into ~/.cache/parnet-detect) can be set; FPS_CAP limits detector
