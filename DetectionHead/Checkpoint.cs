@@ -72,10 +72,10 @@ public sealed class Checkpoint
     }
 
     /// <summary>
-    /// Loads a section into a module of the same architecture. A missing, extra or mis-shaped tensor is an
+    /// Loads a section's weights into a module of the same architecture. A missing, extra or mis-shaped tensor is an
     /// <see cref="InvalidDataException"/> naming the checkpoint, the key and the model it was expected to fit.
     /// </summary>
-    public void GetModule(string section, nn.Module module, string source)
+    public void LoadInto(string section, nn.Module module, string source)
     {
         if (!Sections.TryGetValue(section, out var bytes))
             throw new InvalidDataException($"checkpoint {source} has no '{section}' section.");
@@ -111,6 +111,21 @@ public sealed class Checkpoint
         {
             foreach (var t in loaded.Values) t.Dispose();
         }
+    }
+
+    /// <summary>The model this checkpoint describes, its inference weights ("model") loaded, in eval mode, not fused.</summary>
+    public YoloDetector BuildDetector(string source)
+    {
+        YoloDetector model;
+        try
+        {
+            var activation = Enum.Parse<ParNetActivation>(Info.Activation, ignoreCase: true);
+            model = YoloDetector.Create(Info.Model, Info.ClassNames.Count, activation: activation);
+        }
+        catch (ArgumentException e) { throw new InvalidDataException($"checkpoint {source}: {e.Message}", e); }
+        LoadInto(ModelSection, model, source);
+        model.eval();
+        return model;
     }
 
     public void Save(string path)

@@ -4,8 +4,8 @@ namespace ParNetDetect.Platform;
 
 /// <summary>
 /// glibc malloc settings that keep libtorch's large, short-lived buffers in the heap. By default glibc returns
-/// buffers above 128 KiB to the OS on free, so every forward pass page-faults its activations back in: about
-/// 2x slower on these machines (docs/platform notes, docs/benchmarks.md). Applied once at process start.
+/// buffers above 128 KiB to the OS on free, so every forward pass page-faults its activations back in, which costs
+/// much of its speed (figures in docs/benchmarks.md). Applied once at process start.
 /// </summary>
 public static class MallocTuning
 {

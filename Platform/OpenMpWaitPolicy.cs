@@ -6,12 +6,13 @@ namespace ParNetDetect.Platform;
 public enum OpenMpWait
 {
     /// <summary>libgomp's default: spin briefly, then sleep. For a process that owns its cores (training,
-    /// batch evaluation): 2-thread training of parnet-n-yolo at 320 px ran 1.28x faster than with
-    /// <see cref="Passive"/> on an idle machine, in PyTorch as in TorchSharp (docs/benchmarks.md).</summary>
+    /// batch evaluation): training runs faster than with <see cref="Passive"/> on an idle machine, in PyTorch as in
+    /// TorchSharp (figures in docs/benchmarks.md).</summary>
     Spin,
 
     /// <summary>OMP_WAIT_POLICY=PASSIVE: sleep at once. For a process that shares its cores (the service's capture
-    /// and decoding threads, other processes): spinning threads made 2-thread forwards 10-40x slower under load.</summary>
+    /// and decoding threads, other processes): spinning threads make forwards many times slower under load
+    /// (docs/benchmarks.md).</summary>
     Passive,
 }
 

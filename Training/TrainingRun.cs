@@ -3,9 +3,10 @@ using System.Globalization;
 using ParNetDetect.Backbone;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Evaluation;
 using ParNetDetect.FileSafety;
+using ParNetDetect.Inference.Backends;
 using ParNetDetect.Platform;
-using ParNetDetect.Training.Validation;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -45,7 +46,7 @@ public sealed class TrainingRun : IDisposable
     TrainingState _state;
     int _dataIssuesReported = -1;
 
-    TrainOptions O => _state.Options;
+    TrainOptions Options => _state.Options;
 
     /// <summary>The run folder (last.ckpt, best.ckpt, results.csv).</summary>
     public string RunDir { get; }
@@ -55,65 +56,67 @@ public sealed class TrainingRun : IDisposable
         _state = state;
         _log = log;
         _interactive = interactive;
-        O.Validate();
-        RunDir = Path.GetFullPath(O.OutDir);
+        Options.Validate();
+        RunDir = Path.GetFullPath(Options.OutDir);
         TorchRuntime.Initialize();
-        _device = TorchRuntime.ResolveDevice(O.Device);
-        torch.manual_seed(O.Seed);
+        _device = TorchRuntime.ResolveDevice(Options.Device);
+        torch.manual_seed(Options.Seed);
 
-        _train = DetectionDatasets.Open(O.Data, O.TrainSplit);
-        if (_train.Count == 0) throw new InvalidDataException($"{O.Data}: split '{O.TrainSplit}' has no images.");
+        _train = DetectionDatasets.Open(Options.Data, Options.TrainSplit);
+        if (_train.Count == 0) throw new InvalidDataException($"{Options.Data}: split '{Options.TrainSplit}' has no images.");
         // Made here, so --strict refuses a split whose reading skipped something before anything is written.
-        _loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(O.ImageSize, O.BatchSize, O.Seed) with
+        _loader = new DetectionLoader(_train, DetectionLoaderOptions.Training(Options.ImageSize, Options.BatchSize, Options.Seed) with
         {
-            Workers = O.Workers, DropLast = true, Strict = O.Strict,
-            Augmentation = O.Augment ? AugmentationOptions.Default with { CloseMosaicEpochs = O.CloseMosaicEpochs } : AugmentationOptions.None,
+            Workers = Options.Workers,
+            DropLast = true,
+            Strict = Options.Strict,
+            Augmentation = Options.Augment ? AugmentationOptions.Default with { CloseMosaicEpochs = Options.CloseMosaicEpochs } : AugmentationOptions.None,
         });
-        if (O.ValEvery > 0)
+        if (Options.ValEvery > 0)
         {
             IDetectionDataset val;
-            try { val = DetectionDatasets.Open(O.Data, O.ValSplit); }
+            try { val = DetectionDatasets.Open(Options.Data, Options.ValSplit); }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException)
             {
                 throw new ArgumentException($"{e.Message} Pass --val-split <split> (e.g. train) or --val-every 0 to train without validation.", e);
             }
-            RequireSameClasses(val.ClassNames, _train.ClassNames, $"{O.Data} split '{O.ValSplit}'", $"split '{O.TrainSplit}'");
-            _validator = new Validator(val, O.ImageSize, O.BatchSize, O.Workers, O.Strict);
+            RequireSameClasses(val.ClassNames, _train.ClassNames, $"{Options.Data} split '{Options.ValSplit}'", $"split '{Options.TrainSplit}'");
+            _validator = new Validator(val, Options.ImageSize, Options.BatchSize, Options.Workers, Options.Strict);
         }
         if (resumeFrom is null) ClaimRunFolder(force);
 
         int nc = _train.Categories.Count;
-        var activation = Enum.Parse<ParNetActivation>(O.Activation, ignoreCase: true);
-        _model = YoloDetector.Create(O.Model, nc, activation: activation);
+        var activation = Enum.Parse<ParNetActivation>(Options.Activation, ignoreCase: true);
+        _model = YoloDetector.Create(Options.Model, nc, activation: activation);
         if (resumeFrom is not null)
         {
-            RequireSameClasses(_train.ClassNames, resumeFrom.Info.ClassNames, $"{O.Data}", $"checkpoint {resumeSource}");
-            resumeFrom.GetModule(TrainingCheckpoint.RawSection, _model, resumeSource!);
+            RequireSameClasses(_train.ClassNames, resumeFrom.Info.ClassNames, $"{Options.Data}", $"checkpoint {resumeSource}");
+            resumeFrom.LoadInto(TrainingCheckpoint.RawSection, _model, resumeSource!);
         }
-        else if (O.PretrainedBackbone is { } pretrained)
+        else if (Options.PretrainedBackbone is { } pretrained)
         {
             PretrainedBackbone.Load(_model, pretrained);
         }
         _model.to(_device);
         _model.train();
 
-        if (O.Ema)
+        if (Options.Ema)
         {
-            _emaModel = YoloDetector.Create(O.Model, nc, activation: activation);
+            _emaModel = YoloDetector.Create(Options.Model, nc, activation: activation);
             _emaModel.to(_device);
             _emaModel.eval();
             _ema = new ModelEma(_emaModel, state.EmaUpdates);
-            if (resumeFrom is not null) resumeFrom.GetModule(Checkpoint.ModelSection, _emaModel, resumeSource!);
+            if (resumeFrom is not null) resumeFrom.LoadInto(Checkpoint.ModelSection, _emaModel, resumeSource!);
             else _ema.CopyFrom(_model);
         }
 
         var groups = ParameterGroups.Of(_model);
         _optimizer = optim.SGD(
         [
-            new SGD.ParamGroup(groups.Decay, O.Lr0, O.Momentum, 0, O.EffectiveWeightDecay, nesterov: true),
-            new SGD.ParamGroup(groups.NormWeights, O.Lr0, O.Momentum, 0, 0, nesterov: true),
-            new SGD.ParamGroup(groups.Biases, O.Lr0, O.Momentum, 0, 0, nesterov: true),
-        ], O.Lr0, O.Momentum, nesterov: true);
+            new SGD.ParamGroup(groups.Decay, Options.Lr0, Options.Momentum, 0, Options.EffectiveWeightDecay, nesterov: true),
+            new SGD.ParamGroup(groups.NormWeights, Options.Lr0, Options.Momentum, 0, 0, nesterov: true),
+            new SGD.ParamGroup(groups.Biases, Options.Lr0, Options.Momentum, 0, 0, nesterov: true),
+        ], Options.Lr0, Options.Momentum, nesterov: true);
         if (resumeFrom is not null)
         {
             TrainingCheckpoint.GetOptimizer(resumeFrom, _optimizer, resumeSource!);
@@ -143,7 +146,7 @@ public sealed class TrainingRun : IDisposable
     /// <summary>Checks every file a new run writes, then removes a previous run's (--force), before any work.</summary>
     void ClaimRunFolder(bool force)
     {
-        IEnumerable<string> inputs = [.. _train.Files, .. _validator?.Dataset.Files ?? [], .. O.PretrainedBackbone is { } p ? [p] : Array.Empty<string>()];
+        IEnumerable<string> inputs = [.. _train.Files, .. _validator?.Dataset.Files ?? [], .. Options.PretrainedBackbone is { } p ? [p] : Array.Empty<string>()];
         var outputs = new OutputGuard(force, inputs);
         foreach (string file in RunFiles)
             outputs.File(Path.Combine(RunDir, file), "--out", "continue that run with --resume, choose another --out");
@@ -162,13 +165,13 @@ public sealed class TrainingRun : IDisposable
     public TrainOutcome Run(CancellationToken cancel = default)
     {
         Directory.CreateDirectory(RunDir);
-        int batches = O.MaxBatchesPerEpoch > 0 ? Math.Min(_loader.BatchCount, O.MaxBatchesPerEpoch) : _loader.BatchCount;
-        var schedule = new LearningRateSchedule(O, batches);
+        int batches = Options.MaxBatchesPerEpoch > 0 ? Math.Min(_loader.BatchCount, Options.MaxBatchesPerEpoch) : _loader.BatchCount;
+        var schedule = new LearningRateSchedule(Options, batches);
         LogStart(batches, schedule);
         ReportDataIssues();
 
         EpochResult? last = null;
-        for (int epoch = _state.Epoch; epoch < O.Epochs; epoch++)
+        for (int epoch = _state.Epoch; epoch < Options.Epochs; epoch++)
         {
             var (done, interrupted, progress) = TrainEpoch(schedule, epoch, batches, cancel);
             if (interrupted)
@@ -182,14 +185,16 @@ public sealed class TrainingRun : IDisposable
             progress.Finish(done);
 
             double? map50 = null, map = null;
-            if (_validator is not null && ((epoch + 1) % O.ValEvery == 0 || epoch + 1 == O.Epochs))
+            if (_validator is not null && ((epoch + 1) % Options.ValEvery == 0 || epoch + 1 == Options.Epochs))
                 (map50, map) = Validate();
             double fitness = map is null ? -(progress.Box + progress.Objectness + progress.Class) : 0.1 * map50!.Value + 0.9 * map.Value;
             bool best = fitness > _state.BestFitness;
             _state = _state with
             {
-                Epoch = epoch + 1, Batch = 0,
-                BestFitness = best ? fitness : _state.BestFitness, BestEpoch = best ? epoch : _state.BestEpoch,
+                Epoch = epoch + 1,
+                Batch = 0,
+                BestFitness = best ? fitness : _state.BestFitness,
+                BestEpoch = best ? epoch : _state.BestEpoch,
             };
             SaveLast();
             if (best) MakeCheckpoint(full: false).Save(Path.Combine(RunDir, BestFile));
@@ -199,14 +204,14 @@ public sealed class TrainingRun : IDisposable
             ResultsCsv.Append(RunDir, last);
             RunPlots.WriteCurves(RunDir);
             ReportDataIssues();
-            if (cancel.IsCancellationRequested && epoch + 1 < O.Epochs)
+            if (cancel.IsCancellationRequested && epoch + 1 < Options.Epochs)
             {
                 _log.WriteLine($"stopped after epoch {epoch + 1}: resumable checkpoint {Path.Combine(RunDir, LastFile)}");
                 return new TrainOutcome(false, epoch + 1, RunDir, _state.BestFitness, _state.BestEpoch, last);
             }
         }
-        _log.WriteLine($"done: {O.Epochs} epochs; best epoch {_state.BestEpoch + 1} (fitness {_state.BestFitness:F4}); {RunDir}");
-        return new TrainOutcome(true, O.Epochs, RunDir, _state.BestFitness, _state.BestEpoch, last);
+        _log.WriteLine($"done: {Options.Epochs} epochs; best epoch {_state.BestEpoch + 1} (fitness {_state.BestFitness:F4}); {RunDir}");
+        return new TrainOutcome(true, Options.Epochs, RunDir, _state.BestFitness, _state.BestEpoch, last);
     }
 
     /// <summary>Trains one epoch (from the saved batch when resuming). Stops early, at an optimizer-step boundary,
@@ -216,10 +221,10 @@ public sealed class TrainingRun : IDisposable
     {
         _model.train();
         int start = epoch == _state.Epoch ? _state.Batch : 0;
-        var progress = new EpochProgress(_log, _interactive, epoch, O.Epochs, batches);
-        int accumulate = O.AccumulationSteps, pending = 0, windowStart = start, i = 0;
+        var progress = new EpochProgress(_log, _interactive, epoch, Options.Epochs, batches);
+        int accumulate = Options.AccumulationSteps, pending = 0, windowStart = start, i = 0;
         _optimizer.zero_grad();
-        using var batchesOfEpoch = _loader.Epoch(epoch, O.Epochs).GetEnumerator();
+        using var batchesOfEpoch = _loader.Epoch(epoch, Options.Epochs).GetEnumerator();
         while (i < batches)
         {
             long waitStart = Stopwatch.GetTimestamp();
@@ -277,7 +282,7 @@ public sealed class TrainingRun : IDisposable
 
     void Step()
     {
-        if (O.GradientClip > 0) nn.utils.clip_grad_norm_(_model.parameters(), O.GradientClip);
+        if (Options.GradientClip > 0) nn.utils.clip_grad_norm_(_model.parameters(), Options.GradientClip);
         _optimizer.step();
         _optimizer.zero_grad();
         _ema?.Update(_model);
@@ -290,7 +295,8 @@ public sealed class TrainingRun : IDisposable
         try
         {
             int lastShown = -1;
-            var pass = _validator!.Detect(x => model.Predict(x.to(_device)), DetectOptions.Evaluation, (done, total) =>
+            using var backend = TorchDetectorBackend.ForModule(model, Info(), _device);
+            var pass = _validator!.Detect(backend, DetectOptions.Evaluation, (done, total) =>
             {
                 if (!_interactive || done == lastShown) return;
                 lastShown = done;
@@ -309,20 +315,23 @@ public sealed class TrainingRun : IDisposable
         }
     }
 
+    /// <summary>What the run's checkpoints say about the model: its name, classes, input size, progress.</summary>
+    CheckpointInfo Info() => new()
+    {
+        Model = Options.Model,
+        ClassNames = _train.ClassNames.ToArray(),
+        CategoryIds = Enumerable.Range(0, _train.Categories.Count).Select(_train.Categories.ToCategoryId).ToArray(),
+        ImageSize = Options.ImageSize,
+        Activation = _model.Backbone.Options.Activation.ToString(),
+        Epoch = _state.Epoch,
+        TotalEpochs = Options.Epochs,
+        BestFitness = _state.BestFitness,
+        Notes = new Dictionary<string, string> { ["data"] = Options.Data },
+    };
+
     Checkpoint MakeCheckpoint(bool full)
     {
-        var c = new Checkpoint(new CheckpointInfo
-        {
-            Model = O.Model,
-            ClassNames = _train.ClassNames.ToArray(),
-            CategoryIds = Enumerable.Range(0, _train.Categories.Count).Select(_train.Categories.ToCategoryId).ToArray(),
-            ImageSize = O.ImageSize,
-            Activation = _model.Backbone.Options.Activation.ToString(),
-            Epoch = _state.Epoch,
-            TotalEpochs = O.Epochs,
-            BestFitness = _state.BestFitness,
-            Notes = new Dictionary<string, string> { ["data"] = O.Data },
-        });
+        var c = new Checkpoint(Info());
         c.PutModule(Checkpoint.ModelSection, _emaModel ?? (nn.Module)_model);
         if (full)
         {
@@ -353,11 +362,11 @@ public sealed class TrainingRun : IDisposable
 
     void LogStart(int batches, LearningRateSchedule schedule)
     {
-        _log.WriteLine($"{O.Model}: {_model.ParameterCount() / 1e6:F2}M parameters, {_train.Categories.Count} classes, {O.ImageSize} px, device {_device}");
-        _log.WriteLine($"train: {_train.Count} images ({O.Data}, split {O.TrainSplit}), {batches} batches of {O.BatchSize}" +
-                       $", gradients accumulated over {O.AccumulationSteps} (nominal {O.NominalBatchSize}), weight decay {O.EffectiveWeightDecay:G3}");
-        _log.WriteLine(_validator is null ? "val: off" : $"val: {_validator.Dataset.Count} images (split {O.ValSplit}) every {O.ValEvery} epoch(s)");
-        _log.WriteLine($"schedule: lr0 {O.Lr0} cosine to {O.Lr0 * O.FinalLrFactor:G3}, warm-up {schedule.WarmupIterations} batches, EMA {(O.Ema ? "on" : "off")}");
+        _log.WriteLine($"{Options.Model}: {_model.ParameterCount() / 1e6:F2}M parameters, {_train.Categories.Count} classes, {Options.ImageSize} px, device {_device}");
+        _log.WriteLine($"train: {_train.Count} images ({Options.Data}, split {Options.TrainSplit}), {batches} batches of {Options.BatchSize}" +
+                       $", gradients accumulated over {Options.AccumulationSteps} (nominal {Options.NominalBatchSize}), weight decay {Options.EffectiveWeightDecay:G3}");
+        _log.WriteLine(_validator is null ? "val: off" : $"val: {_validator.Dataset.Count} images (split {Options.ValSplit}) every {Options.ValEvery} epoch(s)");
+        _log.WriteLine($"schedule: lr0 {Options.Lr0} cosine to {Options.Lr0 * Options.FinalLrFactor:G3}, warm-up {schedule.WarmupIterations} batches, EMA {(Options.Ema ? "on" : "off")}");
         if (_state.Epoch > 0 || _state.Batch > 0)
             _log.WriteLine($"resuming at epoch {_state.Epoch + 1}, batch {_state.Batch + 1}");
     }

@@ -1,41 +1,38 @@
+using System.CommandLine;
 using System.Text.Json;
 using ParNetDetect.Backbone;
+using ParNetDetect.CommandLine;
 using ParNetDetect.Platform;
 
 namespace ParNetDetect.Cli.Commands;
 
 /// <summary>`detect info`: parameter counts, GMACs and tap shapes of the ParNet variants.</summary>
-public sealed class InfoCommand : IVerb
+public static class InfoCommand
 {
-    public string Name => "info";
-    public string Summary => "ParNet variants: parameters (unfused/fused), GMACs, feature-tap shapes";
-    public string Usage => """
-        usage: detect info [--model NAME] [--img 640] [--json]
-
-          --model NAME  one variant (default: all): 
-        """ + string.Join(", ", ParNet.VariantNames) + """
-
-          --img N       square input size for GMACs and tap shapes (default 640)
-          --json        a JSON array: name, params, params_fused, backbone_params, backbone_params_fused,
-                        gmacs (fused backbone), gmacs_unfused, img, taps
-        Parameters are trainable ones; params/params_fused include the 1000-class ImageNet classifier, as the
-        paper counts; backbone_* and GMACs exclude it.
-        """;
-
-    public int Run(CommandLine args)
+    public static Command Create(CommandLineApp app)
     {
-        string? model = args.String("model");
-        int img = args.Int("img", 640, min: 1, max: 8192);
-        bool json = args.Flag("json");
-        args.EnsureAllUsed();
+        var model = VerbOptions.Text("--model", $"one variant (default: all): {string.Join(", ", ParNet.VariantNames)}");
+        var img = VerbOptions.Int("--img", 640, "square input size for GMACs and tap shapes", 1, 8192);
+        var json = VerbOptions.Flag("--json",
+            "a JSON array: name, params, params_fused, backbone_params, backbone_params_fused, gmacs (fused backbone), gmacs_unfused, img, taps");
+        var command = new Command("info", "ParNet variants: parameters (unfused/fused), GMACs, feature-tap shapes") { model, img, json };
+        app.SetNotes(command, """
+            Parameters are trainable ones; params/params_fused include the 1000-class ImageNet classifier, as the
+            paper counts; backbone_* and GMACs exclude it.
+            """);
+        command.SetAction(p => Run(p.GetValue(model), p.GetValue(img), p.GetValue(json)));
+        return command;
+    }
+
+    static int Run(string? model, int img, bool json)
+    {
         if (model != null && !ParNet.VariantNames.Contains(model, StringComparer.OrdinalIgnoreCase))
             throw new UsageException($"unknown model '{model}'. Known: {string.Join(", ", ParNet.VariantNames)}.");
-
         TorchRuntime.Initialize();
         var names = model != null ? [model] : ParNet.VariantNames;
         var summaries = names.Select(n => ParNetSummary.Of(n, img)).ToList();
         Console.WriteLine(json ? ToJson(summaries) : ToTable(summaries, img));
-        return 0;
+        return ExitCodes.Ok;
     }
 
     static string ToTable(IEnumerable<ParNetSummary> summaries, int img)

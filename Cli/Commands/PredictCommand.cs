@@ -1,56 +1,90 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using OpenCvSharp;
+using ParNetDetect.CommandLine;
+using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
-using ParNetDetect.DetectionHead.Drawing;
 using ParNetDetect.FileSafety;
+using ParNetDetect.Inference;
+using ParNetDetect.Inference.Backends;
+using ParNetDetect.Inference.Drawing;
+using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Cli.Commands;
 
 /// <summary>`detect predict`: detections on images, a folder, a video file or a camera; annotated copies and JSON.</summary>
-public sealed class PredictCommand : IVerb
+public static class PredictCommand
 {
     static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
     static readonly string[] VideoExtensions = [".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mjpg", ".mjpeg"];
     const string DetectionsFile = "detections.json";
 
-    public string Name => "predict";
-    public string Summary => "detect objects in an image, a folder, a video or a camera; annotated output + JSON";
-    public string Usage =>
-        """
-        usage: detect predict --weights W|demo --source IMAGE|DIR|VIDEO|CAMERA [--out runs/predict] [--conf 0.25]
-                              [--iou 0.45] [--max-det 300] [--device cpu|cuda] [--frames N] [--no-save] [--force]
-
-        CAMERA is a device index (0, 1, ...). Images: annotated copies and detections.json (one entry per image) in
-        --out. Video or camera: <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame); a camera runs
-        until Ctrl-C or --frames. Boxes are x1, y1, x2, y2 in the source's pixels. --out is not written into if it
-        holds files, unless --force; the source images and the weights are never written over, not even then.
-        --no-save prints detections and writes nothing.
-        """;
-
-    public int Run(CommandLine args)
+    public static Command Create(CommandLineApp app)
     {
-        string weights = args.Required("weights");
-        string source = args.Required("source");
-        string outDir = args.String("out", "runs/predict");
-        var options = DetectOptions.Default with
+        var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model " +
+                                                    "(required unless --merge)");
+        var source = VerbOptions.Text("--source", "an image, a folder of images, a video file or a camera index (0, 1, ...) " +
+                                                  "(required unless --merge)");
+        var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
+        var conf = VerbOptions.Number("--conf", 0.25, "lowest score kept", 0, 1);
+        var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
+        var maxDet = VerbOptions.Int("--max-det", 300, "detections kept per image", 1, 100_000);
+        var backend = new BackendChoice();
+        var frames = VerbOptions.Int("--frames", 0, "video or camera: stop after N frames (0 = to the end, or Ctrl-C)", 0, int.MaxValue);
+        var noSave = VerbOptions.Flag("--no-save", "print detections and write nothing");
+        var force = VerbOptions.Flag("--force", "write into an --out folder that holds files (never over the source images or the weights)");
+        var shard = VerbOptions.Text("--shard", "i/n: only the i-th of n parts of a folder of images; auto: i/n from the scheduler");
+        var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: join the parts' detections.json into --out/detections.json");
+        var command = new Command("predict", "detect objects in an image, a folder, a video or a camera; annotated output + JSON")
         {
-            ConfidenceThreshold = (float)args.Double("conf", 0.25, 0, 1),
-            IouThreshold = (float)args.Double("iou", 0.45, 0, 1),
-            MaxDetections = args.Int("max-det", 300, 1, 100_000),
+            weights, source, outDir, conf, iou, maxDet, frames, noSave, force, shard, merge,
         };
-        string device = args.String("device", "cpu");
-        int maxFrames = args.Int("frames", 0, 0, int.MaxValue);
-        bool save = !args.Flag("no-save");
-        bool force = args.Flag("force");
-        args.EnsureAllUsed();
+        foreach (var option in backend.Options) command.Options.Add(option);
+        app.SetNotes(command, """
+            Images: annotated copies and detections.json (one entry per image) in --out. Video or camera: <name>.avi (MJPG,
+            annotated) and <name>.jsonl (one line per frame); a camera runs until Ctrl-C or --frames. Boxes are x1, y1,
+            x2, y2 in the source's pixels. --out is not written into if it holds files, unless --force; the source images
+            and the weights are never written over, not even then.
+            --shard i/n (a folder only) detects the i-th of n contiguous parts of the folder, of equal work by image count
+            and size (read from the headers); auto takes i/n from a Slurm array or Kubernetes Indexed Job
+            (docs/cluster.md). --merge joins the parts' detections.json files, listed in shard order, into
+            --out/detections.json, in the order one process writes; a missing part is an error naming its shard.
+            """);
+        command.SetAction(p =>
+        {
+            if (p.GetValue(merge) is { } parts) return Merge(parts, p.GetValue(outDir)!, p.GetValue(force));
+            string w = p.GetValue(weights) ?? throw new UsageException("--weights is required (or --merge).");
+            string s = p.GetValue(source) ?? throw new UsageException("--source is required (or --merge).");
+            ShardChoice? part = null;
+            try { if (p.GetValue(shard) is { } text) part = SchedulerShard.Resolve(text); }
+            catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
+            if (part is not null && !Directory.Exists(s)) throw new UsageException("--shard needs a folder of images as --source.");
+            return Run(w, s, p.GetValue(outDir)!, DetectOptions.Default with
+            {
+                ConfidenceThreshold = (float)p.GetValue(conf),
+                IouThreshold = (float)p.GetValue(iou),
+                MaxDetections = p.GetValue(maxDet),
+            }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(force), part);
+        });
+        return command;
+    }
+
+    static int Run(string weights, string source, string outDir, DetectOptions options, BackendOptions backend, int maxFrames,
+        bool save, bool force, ShardChoice? shard)
+    {
         bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
             throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
         bool isVideo = !isCamera && !Directory.Exists(source) && VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant());
         // Images are known before anything runs, so every file this run would write is checked first.
         IReadOnlyList<string> images = isCamera || isVideo ? [] : Directory.Exists(source) ? ListImages(source) : [source];
+        if (shard is not null)
+        {
+            images = ImageFilesShard.Select(images, shard.Shard);
+            Console.WriteLine($"shard {shard.Shard} ({shard.Origin}): {images.Count} images");
+        }
         string stream = isCamera ? $"camera{camera}" : Path.GetFileNameWithoutExtension(source);
         if (save)
         {
@@ -61,7 +95,7 @@ public sealed class PredictCommand : IVerb
                 : [.. images.Select(i => AnnotatedFile(outDir, i)), Path.Combine(outDir, DetectionsFile)];
             foreach (string file in files) outputs.File(file, "--out");
         }
-        using var detector = Detector.Load(weights, device);
+        using var detector = Detector.Load(weights, backend);
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
         if (save) Directory.CreateDirectory(outDir);
 
@@ -114,7 +148,7 @@ public sealed class PredictCommand : IVerb
             entries.Add(new { file = Path.GetFileName(file), width = image.Cols, height = image.Rows, detections = Json(detections, detector.ClassNames) });
             if (save)
             {
-                DetectionPainter.Draw(image, detections, detector.ClassNames);
+                DetectionDrawing.Draw(image, detections, detector.ClassNames);
                 Cv2.ImWrite(AnnotatedFile(outDir, file), image);
             }
         }
@@ -124,7 +158,17 @@ public sealed class PredictCommand : IVerb
             File.WriteAllText(json, JsonSerializer.Serialize(entries, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {entries.Count} annotated images and {json}");
         }
-        return failed == files.Count ? 1 : 0;
+        return files.Count > 0 && failed == files.Count ? 1 : 0; // an empty shard is not a failure
+    }
+
+    static int Merge(string merge, string outDir, bool force)
+    {
+        string output = Path.Combine(outDir, DetectionsFile);
+        var parts = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        new OutputGuard(force, parts).File(output, "--out", "choose another --out");
+        int images = JsonResultParts.Merge(parts, "file", output);
+        Console.WriteLine($"merged {parts.Length} parts: {images} images in {output}");
+        return ExitCodes.Ok;
     }
 
     static int Stream(Detector detector, VideoCapture capture, string name, string outDir, DetectOptions options, bool save, int maxFrames)
@@ -147,7 +191,7 @@ public sealed class PredictCommand : IVerb
                     writer ??= new VideoWriter(videoFile, FourCC.MJPG, fps, frame.Size());
                     lines ??= new StreamWriter(linesFile);
                     lines.WriteLine(JsonSerializer.Serialize(new { frame = frames, detections = Json(detections, detector.ClassNames) }));
-                    DetectionPainter.Draw(frame, detections, detector.ClassNames);
+                    DetectionDrawing.Draw(frame, detections, detector.ClassNames);
                     writer.Write(frame);
                 }
                 else Console.WriteLine($"frame {frames}: {Describe(detections, detector.ClassNames)}");

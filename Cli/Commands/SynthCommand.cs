@@ -1,61 +1,75 @@
+using System.CommandLine;
+using ParNetDetect.CommandLine;
 using ParNetDetect.Data;
 using ParNetDetect.FileSafety;
 
 namespace ParNetDetect.Cli.Commands;
 
 /// <summary>`detect synth`: a synthetic COCO-format dataset of shapes, or a video of moving shapes.</summary>
-public sealed class SynthCommand : IVerb
+public static class SynthCommand
 {
-    public string Name => "synth";
-    public string Summary => "synthetic shapes: a COCO-format dataset (train/val) or a demo video";
-    public string Usage =>
-        """
-        usage: detect synth --out DIR [--images 200] [--val-images N/4] [--size 320] [--seed 0]
-                            [--min-objects 1] [--max-objects 8] [--force]
-               detect synth --video FILE.avi [--frames 250] [--width 640] [--height 480] [--objects 5] [--seed 0] [--force]
-
-        The dataset has DIR/train and DIR/val, each with images/*.jpg and instances.json (COCO, category ids 1..6:
-        circle, square, triangle, star, cross, hexagon). The video is MJPG with FILE.avi.gt.jsonl beside it (boxes per
-        frame). The same seed gives the same output. Existing output is only replaced with --force.
-        """;
-
-    public int Run(CommandLine args)
+    public static Command Create(CommandLineApp app)
     {
-        string? video = args.String("video");
-        int seed = args.Int("seed", 0);
-        bool force = args.Flag("force");
-        if (video != null)
+        var outDir = VerbOptions.Text("--out", "the dataset's folder (DIR/train and DIR/val)");
+        var video = VerbOptions.Text("--video", "write a video of moving shapes to FILE.avi instead of a dataset");
+        var images = VerbOptions.Int("--images", 200, "training images", 1, 10_000_000);
+        var valImages = VerbOptions.OptionalInt("--val-images", "validation images (default: a quarter of --images)", 0, 10_000_000);
+        var size = VerbOptions.Int("--size", 320, "image side in pixels", 32, 4096);
+        var minObjects = VerbOptions.Int("--min-objects", 1, "fewest shapes per image", 0, 100);
+        var maxObjects = VerbOptions.Int("--max-objects", 8, "most shapes per image", 0, 100);
+        var frames = VerbOptions.Int("--frames", 250, "video frames", 1, 1_000_000);
+        var width = VerbOptions.Int("--width", 640, "video width", 32, 8192);
+        var height = VerbOptions.Int("--height", 480, "video height", 32, 8192);
+        var objects = VerbOptions.Int("--objects", 5, "moving shapes in the video", 0, 100);
+        var seed = VerbOptions.Int("--seed", 0, "the same seed gives the same output");
+        var force = VerbOptions.Flag("--force", "replace existing output");
+        var command = new Command("synth", "synthetic shapes: a COCO-format dataset (train/val) or a demo video")
         {
-            var options = new SyntheticVideoWriter.Options(
-                Frames: args.Int("frames", 250, 1, 1_000_000), Width: args.Int("width", 640, 32, 8192),
-                Height: args.Int("height", 480, 32, 8192), Seed: seed, Objects: args.Int("objects", 5, 0, 100));
-            args.EnsureAllUsed();
-            var outputs = new OutputGuard(force, []);
-            outputs.File(video, "--video");
-            outputs.File(SyntheticVideoWriter.TruthFile(video), "--video");
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            SyntheticVideoWriter.Write(video, options);
-            Console.WriteLine($"wrote {video}: {options.Frames} frames {options.Width}x{options.Height} MJPG, truth in {SyntheticVideoWriter.TruthFile(video)} ({clock.Elapsed.TotalSeconds:F1} s)");
-            return 0;
-        }
-
-        string outDir = args.Required("out");
-        int images = args.Int("images", 200, 1, 10_000_000);
-        var dataset = new SyntheticDatasetOptions
-        {
-            TrainImages = images,
-            ValImages = args.Int("val-images", Math.Max(1, images / 4), 0, 10_000_000),
-            ImageSize = args.Int("size", 320, 32, 4096),
-            Seed = seed,
-            MinObjects = args.Int("min-objects", 1, 0, 100),
-            MaxObjects = args.Int("max-objects", 8, 0, 100),
-            Overwrite = force,
+            outDir, video, images, valImages, size, minObjects, maxObjects, frames, width, height, objects, seed, force,
         };
-        args.EnsureAllUsed();
+        app.SetNotes(command, """
+            The dataset has DIR/train and DIR/val, each with images/*.jpg and instances.json (COCO, category ids 1..6:
+            circle, square, triangle, star, cross, hexagon). The video is MJPG with FILE.avi.gt.jsonl beside it (boxes per
+            frame); `detect serve`'s demo plays one made by the same renderer. The same seed gives the same output.
+            Existing output is only replaced with --force.
+            """);
+        command.SetAction(p =>
+        {
+            if (p.GetValue(video) is { } file)
+                return WriteVideo(file, new SyntheticVideoWriter.Options(Frames: p.GetValue(frames), Width: p.GetValue(width),
+                    Height: p.GetValue(height), Seed: p.GetValue(seed), Objects: p.GetValue(objects)), p.GetValue(force));
+            int trainImages = p.GetValue(images);
+            return WriteDataset(p.GetValue(outDir) ?? throw new UsageException("--out is required (or --video)."), new SyntheticDatasetOptions
+            {
+                TrainImages = trainImages,
+                ValImages = p.GetValue(valImages) ?? Math.Max(1, trainImages / 4),
+                ImageSize = p.GetValue(size),
+                Seed = p.GetValue(seed),
+                MinObjects = p.GetValue(minObjects),
+                MaxObjects = p.GetValue(maxObjects),
+                Overwrite = p.GetValue(force),
+            });
+        });
+        return command;
+    }
+
+    static int WriteVideo(string video, SyntheticVideoWriter.Options options, bool force)
+    {
+        var outputs = new OutputGuard(force, []);
+        outputs.File(video, "--video");
+        outputs.File(SyntheticVideoWriter.TruthFile(video), "--video");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        SyntheticVideoWriter.Write(video, options);
+        Console.WriteLine($"wrote {video}: {options.Frames} frames {options.Width}x{options.Height} MJPG, truth in {SyntheticVideoWriter.TruthFile(video)} ({clock.Elapsed.TotalSeconds:F1} s)");
+        return ExitCodes.Ok;
+    }
+
+    static int WriteDataset(string outDir, SyntheticDatasetOptions dataset)
+    {
         var result = SyntheticDatasetWriter.Write(outDir, dataset);
         Console.WriteLine($"wrote {outDir}: {dataset.TrainImages} train + {dataset.ValImages} val images of {dataset.ImageSize}px, " +
                           $"{result.Objects} objects, {ShapeGeometry.ClassNames.Count} classes ({string.Join(", ", ShapeGeometry.ClassNames)}) " +
                           $"in {result.Elapsed.TotalSeconds:F1} s");
-        return 0;
+        return ExitCodes.Ok;
     }
 }

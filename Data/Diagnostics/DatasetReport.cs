@@ -1,4 +1,5 @@
 using System.Text;
+using ParNetDetect.Imaging;
 
 namespace ParNetDetect.Data;
 

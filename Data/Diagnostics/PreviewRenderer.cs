@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using ParNetDetect.Imaging;
 using Scalar = OpenCvSharp.Scalar;
 
 namespace ParNetDetect.Data;
@@ -24,22 +25,10 @@ public static class PreviewRenderer
                 ? composer.TryCompose(index, tile, boxes) != null
                 : composer.TryComposeAugmented(index, augmentation.Mosaic, new Random(Seeds.Mix(seed, 0, i)), tile, boxes);
             if (!ok) continue;
-            foreach (var b in boxes) DrawBox(tile, b, dataset.ClassNames[b.ClassIndex]);
+            foreach (var b in boxes) BoxPainter.Draw(tile, b.X1, b.Y1, b.X2, b.Y2, b.ClassIndex, dataset.ClassNames[b.ClassIndex]);
             using var cell = new Mat(grid, new Rect(i % columns * tileSize, i / columns * tileSize, tileSize, tileSize));
             tile.CopyTo(cell);
         }
         return grid;
-    }
-
-    /// <summary>A box and its label in a colour picked by class, so classes are told apart at a glance.</summary>
-    public static void DrawBox(Mat image, TargetBox box, string label)
-    {
-        var colour = Colours.ForClass(box.ClassIndex);
-        var rect = new Rect((int)MathF.Round(box.X1), (int)MathF.Round(box.Y1), (int)MathF.Round(box.Width), (int)MathF.Round(box.Height));
-        Cv2.Rectangle(image, rect, colour, 2);
-        var textSize = Cv2.GetTextSize(label, HersheyFonts.HersheySimplex, 0.4, 1, out int baseline);
-        int top = Math.Max(rect.Y - textSize.Height - baseline, 0);
-        Cv2.Rectangle(image, new Rect(rect.X, top, textSize.Width + 2, textSize.Height + baseline), colour, -1);
-        Cv2.PutText(image, label, new Point(rect.X + 1, top + textSize.Height), HersheyFonts.HersheySimplex, 0.4, Scalar.All(0), 1, LineTypes.AntiAlias);
     }
 }

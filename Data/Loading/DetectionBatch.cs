@@ -1,3 +1,4 @@
+using ParNetDetect.Imaging;
 using Tensor = TorchSharp.torch.Tensor;
 
 namespace ParNetDetect.Data;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using OpenCvSharp;
+using ParNetDetect.Imaging;
 using TorchSharp;
 
 namespace ParNetDetect.Data;
@@ -82,8 +83,8 @@ public sealed class DetectionLoader
                     ? ComposeTraining(run, start + i, composer, sample, boxes)
                     : ComposeValidation(run.Order[start + i], composer, sample, boxes);
                 using (var row = images[i])
-                fixed (byte* data = row.bytes)
-                    writer.Write(sample, (float*)data);
+                    fixed (byte* data = row.bytes)
+                        writer.Write(sample, (float*)data);
                 foreach (var b in boxes)
                     rows.AddRange([i, b.ClassIndex, (b.X1 + b.X2) / 2 / size, (b.Y1 + b.Y2) / 2 / size, b.Width / size, b.Height / size]);
             }

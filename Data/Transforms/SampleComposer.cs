@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using ParNetDetect.Imaging;
 using Scalar = OpenCvSharp.Scalar;
 using Size = OpenCvSharp.Size;
 

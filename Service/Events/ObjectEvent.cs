@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ParNetDetect.DetectionHead;
 
 namespace ParNetDetect.Service.Events;
 
@@ -27,13 +28,15 @@ public sealed record FrameReport(
     bool MotionGated,
     IReadOnlyList<ReportedObject> Objects);
 
-/// <summary>A detection in a frame report; ObjectId is 0 when no confirmed track owns it yet.</summary>
-public sealed record ReportedObject(long ObjectId, string Label, float Score, BoxJson Box, IReadOnlyList<string> Zones);
+/// <summary>A detection in a frame report; ObjectId is 0 when no confirmed track owns it yet. The class index picks
+/// its colour on the live view; the label names the class in JSON.</summary>
+public sealed record ReportedObject(long ObjectId, string Label, float Score, BoxJson Box, IReadOnlyList<string> Zones,
+    [property: JsonIgnore] int ClassIndex);
 
 /// <summary>Pixel box, top-left (x1, y1) to bottom-right (x2, y2), rounded to 0.1 px.</summary>
 public readonly record struct BoxJson(float X1, float Y1, float X2, float Y2)
 {
-    public static BoxJson From(in Detection.ObjectDetection d) =>
+    public static BoxJson From(in Detection d) =>
         new(Round(d.X1), Round(d.Y1), Round(d.X2), Round(d.Y2));
 
     static float Round(float v) => MathF.Round(v, 1);

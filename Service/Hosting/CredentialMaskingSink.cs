@@ -1,7 +1,7 @@
+using ParNetDetect.Service.Security;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Parsing;
-using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Hosting;
 

@@ -1,11 +1,9 @@
-using ParNetDetect.Data;
-
 namespace ParNetDetect.Service.Hosting;
 
 /// <summary>
 /// What `detect serve` runs with no configuration file: one camera on a looping video of moving shapes, the
-/// classes the bundled demo model knows, its events kept with clips in the history. The video is rendered on first
-/// use into the user's cache folder.
+/// classes the bundled demo model knows, its events kept with clips in the history. The caller renders the video
+/// (Data's DemoVideo, before the host starts).
 /// </summary>
 public static class DemoConfiguration
 {
@@ -13,19 +11,9 @@ public static class DemoConfiguration
     /// service's default events/, since the demo usually runs in a checkout. docs/service.md names both.</summary>
     public const string EventsFile = "runs/serve/events.jsonl", SnapshotFolder = "runs/serve/snapshots", HistoryFolder = "runs/serve/history";
 
-    public static string VideoPath =>
-        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? cache
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"),
-            "parnet-detect", "demo-shapes.avi");
-
-    public static IReadOnlyDictionary<string, string?> Defaults()
+    /// <summary>The demo's settings, on the video at <paramref name="video"/>.</summary>
+    public static IReadOnlyDictionary<string, string?> Defaults(string video)
     {
-        string video = VideoPath;
-        if (!File.Exists(video))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(video)!);
-            SyntheticVideoWriter.Write(video, new SyntheticVideoWriter.Options(Frames: 500, Seed: 7));
-        }
         return new Dictionary<string, string?>
         {
             ["Detect:Cameras:0:Id"] = "demo",

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.History;
 using ParNetDetect.Service.Http;
@@ -47,8 +47,11 @@ public static class ServiceHost
         // the static one would send every host's lines to the last one built, and the first to stop would close it.
         builder.Services.AddSerilog(lc => ServiceLogging.Configure(lc, options.Logging), preserveStaticLogger: true);
 
+        var shard = CameraShard.Resolve(options);
+        shard.ApplyTo(options.Mqtt);
         var services = builder.Services;
         services.AddSingleton(options);
+        services.AddSingleton(shard);
         services.AddSingleton(settings.CreateSource);
         services.AddSingleton(settings.Notify ?? SdNotify.FromEnvironment());
         services.AddSingleton<PipelineActivity>();

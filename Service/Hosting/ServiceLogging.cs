@@ -1,9 +1,9 @@
+using ParNetDetect.Service.Configuration;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
-using ParNetDetect.Service.Configuration;
 
 namespace ParNetDetect.Service.Hosting;
 

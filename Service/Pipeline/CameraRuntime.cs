@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using OpenCvSharp;
+using ParNetDetect.DetectionHead;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Metrics;
 using ParNetDetect.Service.Tracking;
@@ -87,8 +88,8 @@ public sealed class CameraRuntime : IDisposable
         Metrics.InferenceSeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         Metrics.Detected.Add();
 
-        var confident = new List<ObjectDetection>();
-        var weak = new List<ObjectDetection>();
+        var confident = new List<Detection>();
+        var weak = new List<Detection>();
         foreach (var d in detections)
         {
             if (_keepClass != null && (d.ClassIndex >= _keepClass.Length || !_keepClass[d.ClassIndex])) continue;
@@ -101,7 +102,7 @@ public sealed class CameraRuntime : IDisposable
         var objects = confident.Select(d =>
         {
             var t = tracked.FirstOrDefault(o => o.Box == d);
-            return new ReportedObject(t?.Id ?? 0, Label(d.ClassIndex), d.Score, BoxJson.From(d), t?.Zones ?? []);
+            return new ReportedObject(t?.Id ?? 0, Label(d.ClassIndex), d.Score, BoxJson.From(d), t?.Zones ?? [], d.ClassIndex);
         }).ToList();
         var report = new FrameReport(Id, frame.CapturedAt, now, w, h, MotionGated: false, objects);
         Publish(image, report, dispatcher);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Hosting;
 

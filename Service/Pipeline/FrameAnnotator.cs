@@ -1,15 +1,17 @@
 using OpenCvSharp;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Imaging;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Pipeline;
 
-/// <summary>Draws zones and labelled boxes onto a reused copy of the frame and encodes it as JPEG.</summary>
+/// <summary>Draws zones and labelled boxes (Imaging's <see cref="BoxPainter"/>, "#id" on tracked objects) onto a
+/// reused copy of the frame and encodes it as JPEG.</summary>
 public sealed class FrameAnnotator(IReadOnlyList<PolygonZone> zones, int jpegQuality) : IDisposable
 {
     readonly Mat _canvas = new();
     readonly int[] _jpegParams = [(int)ImwriteFlags.JpegQuality, jpegQuality];
-    static readonly Scalar ZoneColour = new(0, 200, 255), TrackedColour = new(60, 220, 60), UntrackedColour = new(200, 200, 200);
+    static readonly Scalar ZoneColour = new(0, 200, 255);
 
     public byte[] Encode(Mat bgr, FrameReport report)
     {
@@ -25,16 +27,8 @@ public sealed class FrameAnnotator(IReadOnlyList<PolygonZone> zones, int jpegQua
             Cv2.PutText(_canvas, zone.Name, labelAt, HersheyFonts.HersheySimplex, 0.6 * scale, ZoneColour, thick);
         }
         foreach (var o in report.Objects)
-        {
-            var colour = o.ObjectId > 0 ? TrackedColour : UntrackedColour;
-            var box = new Rect((int)o.Box.X1, (int)o.Box.Y1, (int)(o.Box.X2 - o.Box.X1), (int)(o.Box.Y2 - o.Box.Y1));
-            Cv2.Rectangle(_canvas, box, colour, thick);
-            string label = o.ObjectId > 0 ? $"#{o.ObjectId} {o.Label} {o.Score:0.00}" : $"{o.Label} {o.Score:0.00}";
-            var size = Cv2.GetTextSize(label, HersheyFonts.HersheySimplex, 0.5 * scale, thick, out int baseline);
-            var origin = new Point(box.X, Math.Max(size.Height + baseline, box.Y));
-            Cv2.Rectangle(_canvas, new Rect(origin.X, origin.Y - size.Height - baseline, size.Width, size.Height + baseline), colour, -1);
-            Cv2.PutText(_canvas, label, new Point(origin.X, origin.Y - baseline), HersheyFonts.HersheySimplex, 0.5 * scale, Scalar.Black, thick);
-        }
+            BoxPainter.Draw(_canvas, o.Box.X1, o.Box.Y1, o.Box.X2, o.Box.Y2, o.ClassIndex,
+                o.ObjectId > 0 ? $"#{o.ObjectId} {o.Label} {o.Score:0.00}" : $"{o.Label} {o.Score:0.00}");
         Cv2.ImEncode(".jpg", _canvas, out byte[] jpeg, _jpegParams);
         return jpeg;
     }

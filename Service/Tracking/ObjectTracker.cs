@@ -1,5 +1,5 @@
+using ParNetDetect.DetectionHead;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
 
 namespace ParNetDetect.Service.Tracking;
 
@@ -22,7 +22,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
 
     public int ActiveCount => _tracks.Count(t => t.Confirmed);
 
-    public void Update(IReadOnlyList<ObjectDetection> confident, IReadOnlyList<ObjectDetection> weak,
+    public void Update(IReadOnlyList<Detection> confident, IReadOnlyList<Detection> weak,
         int frameWidth, int frameHeight, DateTimeOffset now, List<TrackEvent> events)
     {
         var unmatched = new List<Track>(_tracks);
@@ -59,17 +59,17 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
 
     /// <summary>Greedy IoU matching of <paramref name="detections"/> to the still unmatched tracks (removed from
     /// the list when matched); returns the detections no track took.</summary>
-    List<ObjectDetection> Match(List<Track> unmatched, IReadOnlyList<ObjectDetection> detections, DateTimeOffset now,
+    List<Detection> Match(List<Track> unmatched, IReadOnlyList<Detection> detections, DateTimeOffset now,
         int w, int h, List<TrackEvent> events)
     {
         _pairs.Clear();
         for (int ti = 0; ti < unmatched.Count; ti++)
-        for (int di = 0; di < detections.Count; di++)
-        {
-            if (unmatched[ti].Box.ClassIndex != detections[di].ClassIndex) continue;
-            float iou = unmatched[ti].Box.IoU(detections[di]);
-            if (iou >= options.MatchIou) _pairs.Add((iou, ti, di));
-        }
+            for (int di = 0; di < detections.Count; di++)
+            {
+                if (unmatched[ti].Box.ClassIndex != detections[di].ClassIndex) continue;
+                float iou = Iou(unmatched[ti].Box, detections[di]);
+                if (iou >= options.MatchIou) _pairs.Add((iou, ti, di));
+            }
         _pairs.Sort((a, b) => b.Iou.CompareTo(a.Iou));
         var trackTaken = new bool[unmatched.Count];
         var detTaken = new bool[detections.Count];
@@ -86,11 +86,13 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         }
         for (int ti = unmatched.Count - 1; ti >= 0; ti--)
             if (trackTaken[ti]) unmatched.RemoveAt(ti);
-        var leftover = new List<ObjectDetection>();
+        var leftover = new List<Detection>();
         for (int di = 0; di < detections.Count; di++)
             if (!detTaken[di]) leftover.Add(detections[di]);
         return leftover;
     }
+
+    static float Iou(in Detection a, in Detection b) => Boxes.Iou(a.X1, a.Y1, a.X2, a.Y2, b.X1, b.Y1, b.X2, b.Y2);
 
     void Confirm(Track t, int w, int h, List<TrackEvent> events)
     {
@@ -111,10 +113,10 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         }
     }
 
-    sealed class Track(long id, ObjectDetection box, DateTimeOffset now)
+    sealed class Track(long id, Detection box, DateTimeOffset now)
     {
         public long Id { get; } = id;
-        public ObjectDetection Box { get; set; } = box;
+        public Detection Box { get; set; } = box;
         public int Hits { get; set; } = 1;
         public bool Confirmed { get; set; }
         public DateTimeOffset FirstSeen { get; } = now;

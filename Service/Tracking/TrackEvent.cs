@@ -1,4 +1,4 @@
-using ParNetDetect.Service.Detection;
+using ParNetDetect.DetectionHead;
 
 namespace ParNetDetect.Service.Tracking;
 
@@ -13,7 +13,7 @@ public enum TrackEventType
 }
 
 /// <summary>An object as the tracker knows it at one moment (immutable copy).</summary>
-public sealed record TrackedObject(long Id, ObjectDetection Box, DateTimeOffset FirstSeen, DateTimeOffset LastSeen,
+public sealed record TrackedObject(long Id, Detection Box, DateTimeOffset FirstSeen, DateTimeOffset LastSeen,
     IReadOnlyList<string> Zones);
 
 /// <summary>Something happened to one object; <see cref="Zone"/> is set for Entered and Left.</summary>

@@ -1,5 +1,5 @@
-using TorchSharp;
 using ParNetDetect.Platform;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace ParNetDetect.Backbone.Tests;

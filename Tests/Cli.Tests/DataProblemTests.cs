@@ -25,7 +25,7 @@ public sealed class DataProblemTests : IDisposable
          "--workers", "1", "--no-augment", "--val-every", "0"];
 
     [Fact]
-    public void Val_names_a_corrupt_image_in_its_output_and_metrics_and_strict_fails_on_it()
+    public void ValNamesACorruptImageInItsOutputAndMetricsAndStrictFailsOnIt()
     {
         string corrupt = _data.ValImage(1);
         SynthData.Corrupt(corrupt);
@@ -45,7 +45,7 @@ public sealed class DataProblemTests : IDisposable
     }
 
     [Fact]
-    public void Train_names_a_corrupt_image_in_its_output_and_run_folder_and_strict_fails_on_it()
+    public void TrainNamesACorruptImageInItsOutputAndRunFolderAndStrictFailsOnIt()
     {
         string corrupt = _data.TrainImage(2);
         SynthData.Corrupt(corrupt);
@@ -62,7 +62,7 @@ public sealed class DataProblemTests : IDisposable
     }
 
     [Fact]
-    public void Train_names_a_malformed_label_line_and_strict_fails_on_it_before_training()
+    public void TrainNamesAMalformedLabelLineAndStrictFailsOnItBeforeTraining()
     {
         string yaml = _data.WriteYolo();
         string labels = _data.Path("yolo/labels/000001.txt");

@@ -18,7 +18,7 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Val_never_writes_its_detections_over_the_ground_truth()
+    public void ValNeverWritesItsDetectionsOverTheGroundTruth()
     {
         byte[] truth = File.ReadAllBytes(_data.ValTruth);
         foreach (string force in new[] { "--force=false", "--force" })
@@ -31,7 +31,7 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Val_replaces_existing_metrics_only_with_force()
+    public void ValReplacesExistingMetricsOnlyWithForce()
     {
         string metrics = _data.Path("metrics.json");
         File.WriteAllText(metrics, "mine");
@@ -45,7 +45,7 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Val_does_not_write_two_outputs_to_one_file()
+    public void ValDoesNotWriteTwoOutputsToOneFile()
     {
         string file = _data.Path("both.json");
         var result = DetectProcess.Run("val", "--data", _data.Data, "--weights", "demo", "--img", "64", "--workers", "1",
@@ -54,7 +54,7 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Predict_never_writes_annotated_copies_over_its_source_images()
+    public void PredictNeverWritesAnnotatedCopiesOverItsSourceImages()
     {
         string images = Path.GetDirectoryName(_data.ValImage(0))!;
         byte[] original = File.ReadAllBytes(_data.ValImage(0));
@@ -64,7 +64,7 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Train_starts_over_only_with_force_and_never_deletes_its_inputs()
+    public void TrainStartsOverOnlyWithForceAndNeverDeletesItsInputs()
     {
         string run = _data.Path("run");
         Directory.CreateDirectory(run);
@@ -84,7 +84,7 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Synth_video_refuses_an_existing_truth_file_without_force()
+    public void SynthVideoRefusesAnExistingTruthFileWithoutForce()
     {
         string video = _data.Path("demo.avi");
         File.WriteAllText(video + ".gt.jsonl", "mine");
@@ -94,7 +94,7 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Data_preview_never_writes_over_a_dataset_image()
+    public void DataPreviewNeverWritesOverADatasetImage()
     {
         byte[] original = File.ReadAllBytes(_data.TrainImage(0));
         var result = DetectProcess.Run("data", "preview", "--data", _data.Data, "--out", _data.TrainImage(0), "--count", "1",

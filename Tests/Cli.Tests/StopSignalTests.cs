@@ -21,7 +21,7 @@ public sealed class StopSignalTests : IDisposable
     [Theory]
     [InlineData(SigInt, 130)]
     [InlineData(SigTerm, 143)]
-    public void A_stopped_run_exits_128_plus_the_signal_and_can_be_resumed(int signal, int exitCode)
+    public void AStoppedRunExits128PlusTheSignalAndCanBeResumed(int signal, int exitCode)
     {
         string run = _data.Path("run");
         // Far more epochs than the test waits for: only the signal can end it.

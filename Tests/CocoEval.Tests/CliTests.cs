@@ -19,7 +19,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Prints_pycocotools_summary_exactly()
+    public void PrintsPycocotoolsSummaryExactly()
     {
         var (code, output, _) = Run(Case.GroundTruthPath, Case.DetectionsPath);
         Assert.Equal(CocoEvalCommand.Ok, code);
@@ -27,7 +27,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Per_class_table_names_categories()
+    public void PerClassTableNamesCategories()
     {
         var (_, output, _) = Run(Case.GroundTruthPath, Case.DetectionsPath, "--per-class");
         Assert.Contains("AP50", output);
@@ -36,7 +36,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Json_report_holds_full_precision_stats_and_counts()
+    public void JsonReportHoldsFullPrecisionStatsAndCounts()
     {
         string json = Path.Combine(_dir, "out", "eval.json");
         Assert.Equal(0, Run(Case.GroundTruthPath, Case.DetectionsPath, "--json", json).Code);
@@ -49,7 +49,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Existing_outputs_are_kept_without_force()
+    public void ExistingOutputsAreKeptWithoutForce()
     {
         string json = Path.Combine(_dir, "eval.json");
         File.WriteAllText(json, "mine");
@@ -62,7 +62,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Inputs_are_never_outputs_not_even_with_force()
+    public void InputsAreNeverOutputsNotEvenWithForce()
     {
         string detections = Path.Combine(_dir, "dets.json");
         File.Copy(Case.DetectionsPath, detections);
@@ -86,7 +86,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Plots_are_png_files()
+    public void PlotsArePngFiles()
     {
         string dir = Path.Combine(_dir, "plots");
         Assert.Equal(0, Run(Case.GroundTruthPath, Case.DetectionsPath, "--plots", dir).Code);
@@ -103,10 +103,10 @@ public sealed class CliTests : IDisposable
     [InlineData("a.json", "b.json", "--max-dets", "1,10")]
     [InlineData("a.json", "b.json", "--max-dets", "1,x,100")]
     [InlineData("a.json", "b.json", "--json")]
-    public void Usage_errors_exit_2(params string[] args) => Assert.Equal(CocoEvalCommand.UsageError, Run(args).Code);
+    public void UsageErrorsExit2(params string[] args) => Assert.Equal(CocoEvalCommand.UsageError, Run(args).Code);
 
     [Fact]
-    public void Data_errors_exit_1_and_name_the_file()
+    public void DataErrorsExit1AndNameTheFile()
     {
         string bad = Path.Combine(_dir, "bad.json");
         File.WriteAllText(bad, "[{\"image_id\": 1,");
@@ -117,7 +117,7 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
-    public void Custom_max_dets_change_the_labels()
+    public void CustomMaxDetsChangeTheLabels()
     {
         var (code, output, _) = Run(Case.GroundTruthPath, Case.DetectionsPath, "--max-dets", "1,5,20");
         Assert.Equal(0, code);

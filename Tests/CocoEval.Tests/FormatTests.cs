@@ -13,15 +13,15 @@ public class FormatTests
     [InlineData(-1.0, "-1.000")]
     [InlineData(0.0, "0.000")]
     [InlineData(0.8999999999999999, "0.900")]
-    public void Fixed_matches_python_format(double value, string expected) =>
+    public void FixedMatchesPythonFormat(double value, string expected) =>
         Assert.Equal(expected, PythonFormat.Fixed(value, 3));
 
     [Fact]
-    public void Two_decimals_of_thresholds() =>
+    public void TwoDecimalsOfThresholds() =>
         Assert.Equal("0.95", PythonFormat.Fixed(CocoEvalParams.IouThresholds[^1], 2));
 
     [Fact]
-    public void Mean_matches_numpy_blockwise_pairwise_sum()
+    public void MeanMatchesNumpyBlockwisePairwiseSum()
     {
         // numpy 1.24: a = (np.arange(20000) * 0.1) % 1 / 3; repr(a.mean()) and repr(a[:100].mean())
         var a = Enumerable.Range(0, 20000).Select(i => i * 0.1 % 1 / 3).ToArray();
@@ -30,7 +30,7 @@ public class FormatTests
     }
 }
 
-/// <summary>Values printed by numpy 1.24.2 for the array in <see cref="FormatTests.Mean_matches_numpy_blockwise_pairwise_sum"/>.</summary>
+/// <summary>Values printed by numpy 1.24.2 for the array in <see cref="FormatTests.MeanMatchesNumpyBlockwisePairwiseSum"/>.</summary>
 internal static class NumpyExpected
 {
     public const double Mean20000 = 0.1500000000000179;

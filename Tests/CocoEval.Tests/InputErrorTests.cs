@@ -27,7 +27,7 @@ public sealed class InputErrorTests : IDisposable
             new CocoEvaluator().EvaluateFiles(Write("gt.json", gt), Write("dets.json", dets)));
 
     [Fact]
-    public void Saved_results_load_back_rounded()
+    public void SavedResultsLoadBackRounded()
     {
         var gt = CocoGroundTruth.Load(Write("gt.json", Gt));
         string path = Path.Combine(_dir, "out", "results.json");
@@ -39,7 +39,20 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Results_for_an_image_the_ground_truth_lacks_are_named()
+    public void WhatIsSavedLoadsBackExactlyAsAsStoredSays()
+    {
+        var gt = CocoGroundTruth.Load(Write("gt.json", Gt));
+        var random = new Random(11);
+        double Any(double scale) => random.NextDouble() * scale;
+        var detections = Enumerable.Range(0, 5000).Select(i => new CocoDetection(1 + i % 2, 1,
+            new CocoBox(Any(4000), Any(3000), Any(900), Any(900)), Any(1))).ToList();
+        string path = Path.Combine(_dir, "random.json");
+        CocoResultsFile.Save(path, detections);
+        Assert.Equal(detections.Select(CocoResultsFile.AsStored), CocoResultsFile.Load(path, gt));
+    }
+
+    [Fact]
+    public void ResultsForAnImageTheGroundTruthLacksAreNamed()
     {
         var gt = CocoGroundTruth.Load(Write("gt.json", Gt));
         string path = Path.Combine(_dir, "part.json");
@@ -50,7 +63,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Malformed_json_names_file_line_and_byte()
+    public void MalformedJsonNamesFileLineAndByte()
     {
         var e = EvaluateFails("[\n{\"image_id\": 1, \"category_id\": 1, \"bbox\": [0,0,1,1], \"score\": 0.5},\n{\"image_id\": 1,, }\n]");
         Assert.Contains("dets.json", e.Message);
@@ -59,7 +72,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void NaN_literal_is_explained()
+    public void NaNLiteralIsExplained()
     {
         var e = EvaluateFails("""[{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "score": NaN}]""");
         Assert.Contains("NaN", e.Message);
@@ -67,7 +80,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Detection_on_unknown_image_names_the_id()
+    public void DetectionOnUnknownImageNamesTheId()
     {
         var e = EvaluateFails("""
             [{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.5},
@@ -82,7 +95,7 @@ public sealed class InputErrorTests : IDisposable
     [InlineData("[0, 0, -1, 5]", "0.5", "bbox")]
     [InlineData("[0, 0, 1, 1]", "-0.1", "score")]
     [InlineData("[0, 0, 1, 1]", "1e999", "score")]
-    public void Negative_or_non_finite_values_are_errors(string box, string score, string field)
+    public void NegativeOrNonFiniteValuesAreErrors(string box, string score, string field)
     {
         var e = EvaluateFails($$"""[{"image_id": 1, "category_id": 1, "bbox": {{box}}, "score": {{score}}}]""");
         Assert.Contains(field, e.Message);
@@ -90,7 +103,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void In_memory_detections_are_checked_too()
+    public void InMemoryDetectionsAreCheckedToo()
     {
         var gt = new CocoGroundTruth([new CocoImage(1)], [new CocoCategory(1, "a")], []);
         var e = Assert.Throws<CocoDataException>(() =>
@@ -101,7 +114,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Missing_fields_are_named()
+    public void MissingFieldsAreNamed()
     {
         Assert.Contains("'score'", EvaluateFails("""[{"image_id": 1, "category_id": 1, "bbox": [0, 0, 1, 1]}]""").Message);
         var gt = Gt.Replace("\"bbox\": [0, 0, 10, 10], ", "");
@@ -112,7 +125,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Results_file_as_an_object_with_annotations_reads_like_an_array()
+    public void ResultsFileAsAnObjectWithAnnotationsReadsLikeAnArray()
     {
         const string det = """{"image_id": 1, "category_id": 1, "bbox": [0, 0, 10, 10], "score": 0.5, "segmentation": [[1, 2, 3]]}""";
         var asArray = new CocoEvaluator().EvaluateFiles(Write("gt.json", Gt), Write("a.json", $"[{det}]"));
@@ -123,7 +136,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Byte_order_mark_is_accepted()
+    public void ByteOrderMarkIsAccepted()
     {
         string gt = Write("gt.json", Gt);
         string dets = Path.Combine(_dir, "bom.json");
@@ -133,14 +146,14 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Empty_results_array_is_fine()
+    public void EmptyResultsArrayIsFine()
     {
         var result = new CocoEvaluator().EvaluateFiles(Write("gt.json", Gt), Write("d.json", "[]"));
         Assert.Equal(0, result.Stats[0]);
     }
 
     [Fact]
-    public void Files_larger_than_the_read_buffer_parse_like_memory()
+    public void FilesLargerThanTheReadBufferParseLikeMemory()
     {
         // Several MB, a token longer than the 1 MB buffer, and detections straddling buffer refills.
         var rng = new Random(5);
@@ -158,7 +171,7 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
-    public void Duplicate_ids_in_the_ground_truth_are_errors()
+    public void DuplicateIdsInTheGroundTruthAreErrors()
     {
         var e = Assert.Throws<CocoDataException>(() => CocoGroundTruth.Load(Write("gt.json", Gt.Replace("{\"id\": 2}", "{\"id\": 1}"))));
         Assert.Contains("image id 1", e.Message);

@@ -10,7 +10,7 @@ public class PropertyTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
-    public void Reordering_as_pycocotools_would_not_see_changes_nothing(int seed)
+    public void ReorderingAsPycocotoolsWouldNotSeeChangesNothing(int seed)
     {
         foreach (var c in new[] { Coco128, Ties })
         {
@@ -29,7 +29,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void Tie_order_within_an_image_and_category_is_what_matters()
+    public void TieOrderWithinAnImageAndCategoryIsWhatMatters()
     {
         // Two detections with equal scores on the same GT: the first in file order takes it.
         var gt = new CocoGroundTruth([new CocoImage(1)], [new CocoCategory(1, "a")],
@@ -43,7 +43,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void Perfect_detections_give_one()
+    public void PerfectDetectionsGiveOne()
     {
         var gt = CocoGroundTruth.Load(Coco128.GroundTruthPath);
         var perfect = gt.Annotations.Where(a => !a.IsCrowd)
@@ -59,7 +59,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void No_detections_give_zero_where_there_is_GT_and_minus_one_elsewhere()
+    public void NoDetectionsGiveZeroWhereThereIsGTAndMinusOneElsewhere()
     {
         var c = TestCase.Get("behaviours/no_detections");
         var gt = CocoGroundTruth.Load(c.GroundTruthPath);
@@ -69,7 +69,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void Empty_ground_truth_and_no_detections_do_not_crash()
+    public void EmptyGroundTruthAndNoDetectionsDoNotCrash()
     {
         var gt = new CocoGroundTruth([], [], []);
         var result = new CocoEvaluator().Evaluate(gt, []);
@@ -78,7 +78,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void Corrected_headline_reads_the_largest_maxDets()
+    public void CorrectedHeadlineReadsTheLargestMaxDets()
     {
         var c = TestCase.Get("behaviours/maxdets_custom_1_5_20");
         var quirk = c.Evaluate();
@@ -93,7 +93,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void Thread_count_does_not_change_results()
+    public void ThreadCountDoesNotChangeResults()
     {
         var one = Coco128.Evaluate(new CocoEvalOptions { MaxDegreeOfParallelism = 1 });
         var all = Coco128.Evaluate(new CocoEvalOptions { MaxDegreeOfParallelism = -1 });
@@ -101,7 +101,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void Unknown_categories_are_counted_and_left_out()
+    public void UnknownCategoriesAreCountedAndLeftOut()
     {
         var gt = CocoGroundTruth.Load(Coco128.GroundTruthPath);
         var dets = LoadDetections(Coco128, gt);
@@ -113,7 +113,7 @@ public class PropertyTests
     }
 
     [Fact]
-    public void Confidence_curves_are_consistent_with_counts()
+    public void ConfidenceCurvesAreConsistentWithCounts()
     {
         var result = Coco128.Evaluate(new CocoEvalOptions { CollectConfidenceCurves = true });
         foreach (var k in result.Categories.Where(k => k.GtCount > 0))

@@ -7,7 +7,7 @@ public class PycocotoolsAgreementTests
 
     [Theory]
     [MemberData(nameof(TestCase.All), MemberType = typeof(TestCase))]
-    public void Stats_equal_pycocotools(string name)
+    public void StatsEqualPycocotools(string name)
     {
         var c = TestCase.Get(name);
         var result = c.Evaluate();
@@ -20,7 +20,7 @@ public class PycocotoolsAgreementTests
 
     [Theory]
     [MemberData(nameof(TestCase.All), MemberType = typeof(TestCase))]
-    public void Per_category_AP_equals_pycocotools(string name)
+    public void PerCategoryAPEqualsPycocotools(string name)
     {
         var c = TestCase.Get(name);
         var result = c.Evaluate();
@@ -33,7 +33,7 @@ public class PycocotoolsAgreementTests
 
     [Theory]
     [MemberData(nameof(TestCase.All), MemberType = typeof(TestCase))]
-    public void Summary_text_equals_pycocotools(string name)
+    public void SummaryTextEqualsPycocotools(string name)
     {
         var c = TestCase.Get(name);
         string summaryFile = Path.Combine(c.Directory, "summary.txt");
@@ -44,7 +44,7 @@ public class PycocotoolsAgreementTests
     }
 
     [Fact]
-    public void Golden_counts_match()
+    public void GoldenCountsMatch()
     {
         foreach (var name in TestCase.All().Select(r => (string)r[0]).Where(n => n.StartsWith("golden/")))
         {
@@ -57,7 +57,7 @@ public class PycocotoolsAgreementTests
     }
 
     [Fact]
-    public void Thresholds_and_area_ranges_are_pycocotools_values()
+    public void ThresholdsAndAreaRangesArePycocotoolsValues()
     {
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(TestCase.Root, "golden", "params.json")));
         var p = doc.RootElement;

@@ -9,13 +9,18 @@ public class AugmentationTests
     // Colour off (so the rectangles stay white) and every visible sliver kept (so none is left unboxed).
     static AugmentationOptions NoColour(bool mosaic) => AugmentationOptions.Default with
     {
-        Mosaic = mosaic, HueGain = 0, SaturationGain = 0, ValueGain = 0, MinBoxSide = 0, MinVisibleArea = 0,
+        Mosaic = mosaic,
+        HueGain = 0,
+        SaturationGain = 0,
+        ValueGain = 0,
+        MinBoxSide = 0,
+        MinVisibleArea = 0,
     };
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Boxes_follow_the_image_through_mosaic_affine_and_flip(bool mosaic)
+    public void BoxesFollowTheImageThroughMosaicAffineAndFlip(bool mosaic)
     {
         using var dir = new TempDir();
         var ds = RectangleDataset.Create(dir, 6, seed: 1);
@@ -52,7 +57,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void Everything_off_is_a_centred_letterbox()
+    public void EverythingOffIsACentredLetterbox()
     {
         using var dir = new TempDir();
         var ds = RectangleDataset.Create(dir, 1, seed: 2);
@@ -73,7 +78,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void Hsv_changes_colours_but_not_geometry()
+    public void HsvChangesColoursButNotGeometry()
     {
         using var dir = new TempDir();
         var ds = RectangleDataset.Create(dir, 1, seed: 3);
@@ -89,7 +94,7 @@ public class AugmentationTests
     }
 
     [Fact]
-    public void Mosaic_closes_for_the_last_epochs()
+    public void MosaicClosesForTheLastEpochs()
     {
         var options = AugmentationOptions.Default with { CloseMosaicEpochs = 3 };
         Assert.True(options.MosaicActive(6, 10));

@@ -16,7 +16,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Malformed_json_names_file_and_line()
+    public void MalformedJsonNamesFileAndLine()
     {
         using var dir = new TempDir();
         string json = dir.File("instances.json");
@@ -26,7 +26,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Broken_structure_names_file_and_line()
+    public void BrokenStructureNamesFileAndLine()
     {
         using var dir = new TempDir();
         string json = dir.File("instances.json");
@@ -37,7 +37,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Bad_annotations_and_missing_images_are_skipped_and_counted()
+    public void BadAnnotationsAndMissingImagesAreSkippedAndCounted()
     {
         using var dir = new TempDir();
         string imagesDir = WriteImages(dir, "a.jpg", "b.jpg");
@@ -77,7 +77,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Large_file_streams_through_buffer_refills()
+    public void LargeFileStreamsThroughBufferRefills()
     {
         // Several MB, so tokens straddle the reader's 1 MB buffer many times, with long segmentation arrays to skip.
         using var dir = new TempDir();
@@ -101,7 +101,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void A_token_larger_than_the_read_buffer_is_read_whole()
+    public void ATokenLargerThanTheReadBufferIsReadWhole()
     {
         using var dir = new TempDir();
         string imagesDir = WriteImages(dir, "a.jpg");
@@ -113,7 +113,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Yolo_bad_label_lines_are_skipped_with_file_and_line()
+    public void YoloBadLabelLinesAreSkippedWithFileAndLine()
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("labels"));
@@ -144,7 +144,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Malformed_data_yaml_and_unknown_layout_are_clear_errors()
+    public void MalformedDataYamlAndUnknownLayoutAreClearErrors()
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("data.yaml"), "train: images\nnames: [a, b\n");
@@ -156,7 +156,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Corrupt_image_is_found_by_data_check()
+    public void CorruptImageIsFoundByDataCheck()
     {
         using var dir = new TempDir();
         string imagesDir = WriteImages(dir, "a.jpg", "b.jpg");

@@ -6,7 +6,7 @@ namespace ParNetDetect.Data.Tests;
 public class DatasetIssuesTests
 {
     [Fact]
-    public void A_problem_met_again_is_counted_once()
+    public void AProblemMetAgainIsCountedOnce()
     {
         var issues = new DatasetIssues();
         issues.Add(DatasetIssues.CorruptImage, "a.jpg");   // epoch 1
@@ -20,7 +20,7 @@ public class DatasetIssuesTests
     }
 
     [Fact]
-    public void The_headline_is_one_line_naming_the_first_places_and_counting_the_rest()
+    public void TheHeadlineIsOneLineNamingTheFirstPlacesAndCountingTheRest()
     {
         var issues = new DatasetIssues();
         for (int i = 1; i <= 5; i++) issues.Add(DatasetIssues.MalformedLabelLine, $"labels/a.txt:{i}");
@@ -40,7 +40,7 @@ public class DatasetIssuesTests
     }
 
     [Fact]
-    public void Strict_fails_at_the_first_problem_naming_it()
+    public void StrictFailsAtTheFirstProblemNamingIt()
     {
         var e = Assert.Throws<InvalidDataException>(() => new DatasetIssues(strict: true).Add(DatasetIssues.MalformedLabelLine, "labels/a.txt:4"));
         Assert.StartsWith("labels/a.txt:4: malformed label line (--strict", e.Message);

@@ -3,7 +3,7 @@ namespace ParNetDetect.Data.Tests;
 public class DatasetReaderTests
 {
     [Fact]
-    public void Coco_reads_images_boxes_and_category_map()
+    public void CocoReadsImagesBoxesAndCategoryMap()
     {
         var ds = DetectionDatasets.Open(TestPaths.Coco8Json);
         Assert.Equal("coco", ds.Format);
@@ -18,7 +18,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void Yolo_and_coco_layouts_agree()
+    public void YoloAndCocoLayoutsAgree()
     {
         var coco = DetectionDatasets.Open(TestPaths.Coco8Json);
         var yolo = DetectionDatasets.Open(TestPaths.Coco8, "train"); // the folder holds data.yaml
@@ -42,7 +42,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void Files_are_every_annotation_file_and_image_read()
+    public void FilesAreEveryAnnotationFileAndImageRead()
     {
         var coco = DetectionDatasets.Open(TestPaths.Coco8Json).Files.ToList();
         Assert.Equal(9, coco.Count);
@@ -58,7 +58,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void Coco_root_folder_is_found_by_split()
+    public void CocoRootFolderIsFoundBySplit()
     {
         using var dir = new TempDir();
         Directory.CreateDirectory(dir.File("annotations"));
@@ -74,7 +74,7 @@ public class DatasetReaderTests
     }
 
     [Fact]
-    public void Image_header_reads_jpeg_png_and_bmp_sizes_without_decoding()
+    public void ImageHeaderReadsJpegPngAndBmpSizesWithoutDecoding()
     {
         var ds = DetectionDatasets.Open(TestPaths.Coco8Json);
         for (int i = 0; i < ds.Count; i++)

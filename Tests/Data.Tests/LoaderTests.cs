@@ -9,7 +9,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
         DetectionLoaderOptions.Training(128, 4, seed) with { Workers = 2, PrefetchBatches = 2 };
 
     [Fact]
-    public void Batches_have_the_agreed_layout()
+    public void BatchesHaveTheAgreedLayout()
     {
         var loader = new DetectionLoader(data.Train, Training());
         Assert.Equal(6, loader.BatchCount);
@@ -38,7 +38,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
-    public void Same_seed_same_batches_whatever_the_workers()
+    public void SameSeedSameBatchesWhateverTheWorkers()
     {
         float[] Checksums(DetectionLoaderOptions o) =>
             new DetectionLoader(data.Train, o).Epoch(1).Select(b =>
@@ -53,7 +53,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
-    public void Validation_is_letterbox_only_in_dataset_order()
+    public void ValidationIsLetterboxOnlyInDatasetOrder()
     {
         var loader = new DetectionLoader(data.Val, DetectionLoaderOptions.Validation(128, 4) with { Workers = 2 });
         var items = new List<BatchItem>();
@@ -68,7 +68,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
-    public void A_corrupt_image_mid_epoch_does_not_stop_training_or_validation()
+    public void ACorruptImageMidEpochDoesNotStopTrainingOrValidation()
     {
         using var dir = new TempDir();
         var good = data.Train;
@@ -89,7 +89,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
-    public void Strict_loading_fails_at_a_corrupt_image_naming_it()
+    public void StrictLoadingFailsAtACorruptImageNamingIt()
     {
         using var dir = new TempDir();
         var good = data.Train;
@@ -108,7 +108,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
-    public void Strict_loading_refuses_a_dataset_whose_reading_skipped_something()
+    public void StrictLoadingRefusesADatasetWhoseReadingSkippedSomething()
     {
         var issues = new DatasetIssues();
         issues.Add(DatasetIssues.MalformedLabelLine, "labels/a.txt:3");
@@ -120,7 +120,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
-    public void A_dataset_of_unreadable_images_fails_with_a_clear_error_instead_of_hanging()
+    public void ADatasetOfUnreadableImagesFailsWithAClearErrorInsteadOfHanging()
     {
         using var dir = new TempDir();
         var records = Enumerable.Range(0, 8).Select(i => new ImageRecord(i, dir.File($"gone{i}.jpg"), 64, 64, [])).ToList();
@@ -132,7 +132,7 @@ public class LoaderTests(SyntheticFixture data) : IClassFixture<SyntheticFixture
     }
 
     [Fact]
-    public void Abandoning_an_epoch_stops_the_workers()
+    public void AbandoningAnEpochStopsTheWorkers()
     {
         var loader = new DetectionLoader(data.Train, Training() with { PrefetchBatches = 1 });
         var clock = Stopwatch.StartNew();
@@ -153,7 +153,7 @@ public class LoaderMemoryCollection;
 public class LoaderMemoryTests(SyntheticFixture data) : IClassFixture<SyntheticFixture>
 {
     [Fact]
-    public void Native_memory_stays_flat_over_many_batches()
+    public void NativeMemoryStaysFlatOverManyBatches()
     {
         // One long epoch (the fixture's images 20 times over): after warm-up, 100 more batches must not grow the
         // process. A leaked batch is 3 MB, a leaked decoded image 50-200 kB, so a leak shows as tens of MB

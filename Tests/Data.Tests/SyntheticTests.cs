@@ -10,7 +10,7 @@ public class SyntheticTests
             .SelectMany(File.ReadAllBytes).ToArray()));
 
     [Fact]
-    public void Same_seed_same_dataset_and_it_opens_as_coco()
+    public void SameSeedSameDatasetAndItOpensAsCoco()
     {
         using var a = new TempDir();
         using var b = new TempDir();
@@ -29,7 +29,7 @@ public class SyntheticTests
     }
 
     [Fact]
-    public void Refuses_a_non_empty_folder_without_overwrite()
+    public void RefusesANonEmptyFolderWithoutOverwrite()
     {
         using var dir = new TempDir();
         File.WriteAllText(dir.File("keep.txt"), "mine");
@@ -40,7 +40,7 @@ public class SyntheticTests
     }
 
     [Fact]
-    public void Boxes_are_tight_around_the_drawn_shapes()
+    public void BoxesAreTightAroundTheDrawnShapes()
     {
         // On a flat background the drawn pixels' extent must match the box (anti-aliased edges: within 1.5 px).
         for (int seed = 0; seed < 30; seed++)
@@ -63,7 +63,7 @@ public class SyntheticTests
     }
 
     [Fact]
-    public void Video_has_the_frames_and_its_ground_truth()
+    public void VideoHasTheFramesAndItsGroundTruth()
     {
         using var dir = new TempDir();
         string file = dir.File("demo.avi");

@@ -16,14 +16,14 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void A_new_file_is_accepted_with_or_without_force()
+    public void ANewFileIsAcceptedWithOrWithoutForce()
     {
         new OutputGuard(false, []).File(Path.Combine(_dir, "new", "out.json"), "--json");
         new OutputGuard(true, []).File(Path.Combine(_dir, "out.json"), "--json");
     }
 
     [Fact]
-    public void An_existing_file_needs_force_and_the_message_names_file_option_and_flag()
+    public void AnExistingFileNeedsForceAndTheMessageNamesFileOptionAndFlag()
     {
         string existing = Write("metrics.json");
         var e = Assert.Throws<OutputRefusedException>(() => new OutputGuard(false, []).File(existing, "--json"));
@@ -34,7 +34,7 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void An_input_is_never_an_output_not_even_with_force()
+    public void AnInputIsNeverAnOutputNotEvenWithForce()
     {
         string truth = Write("val/instances.json");
         foreach (bool force in new[] { false, true })
@@ -46,7 +46,7 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void Another_spelling_of_an_input_is_the_same_file()
+    public void AnotherSpellingOfAnInputIsTheSameFile()
     {
         string truth = Write("val/instances.json");
         string other = Path.Combine(_dir, "val", "..", "val", ".", "instances.json");
@@ -54,7 +54,7 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void Links_to_an_input_or_to_its_folder_are_followed()
+    public void LinksToAnInputOrToItsFolderAreFollowed()
     {
         string truth = Write("data/val/instances.json");
         string fileLink = Path.Combine(_dir, "truth.json");
@@ -72,7 +72,7 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void A_link_loop_is_an_error_not_a_hang()
+    public void ALinkLoopIsAnErrorNotAHang()
     {
         string a = Path.Combine(_dir, "a"), b = Path.Combine(_dir, "b");
         File.CreateSymbolicLink(a, b);
@@ -81,7 +81,7 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void Two_outputs_of_one_command_cannot_be_the_same_file()
+    public void TwoOutputsOfOneCommandCannotBeTheSameFile()
     {
         var guard = new OutputGuard(true, []);
         string path = Path.Combine(_dir, "out.json");
@@ -91,7 +91,7 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void Inputs_are_only_listed_when_an_output_exists()
+    public void InputsAreOnlyListedWhenAnOutputExists()
     {
         int listed = 0;
         IEnumerable<string> Inputs() { listed++; yield return Path.Combine(_dir, "input.jpg"); }
@@ -100,7 +100,7 @@ public sealed class OutputGuardTests : IDisposable
     }
 
     [Fact]
-    public void A_folder_that_holds_anything_needs_force()
+    public void AFolderThatHoldsAnythingNeedsForce()
     {
         string empty = Path.Combine(_dir, "empty");
         Directory.CreateDirectory(empty);

@@ -48,7 +48,9 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
             Assert.Equal("int8", int8.Info.Precision);
             Assert.Contains(method switch
             {
-                CalibrationMethod.MinMax => "min-max", CalibrationMethod.Entropy => "entropy", _ => "percentile 99.999",
+                CalibrationMethod.MinMax => "min-max",
+                CalibrationMethod.Entropy => "entropy",
+                _ => "percentile 99.999",
             }, int8.Info.Quantization);
             Assert.True(box < 0.05 && prob < 0.05 && meanProb < 0.005, $"{method}: box {box}, prob {prob}, mean prob {meanProb}");
         }
@@ -62,8 +64,11 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
         string optimized = Path.Combine(Path.GetTempPath(), $"int8-optimized-{Environment.ProcessId}.onnx");
         try
         {
-            using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                       OptimizedModelFilePath = optimized, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR })
+            using (var options = new SessionOptions
+            {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                OptimizedModelFilePath = optimized, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR
+            })
             using (new InferenceSession(int8.ToBytes(), options)) { }
             var ops = ModelProto.Parser.ParseFrom(File.ReadAllBytes(optimized)).Graph.Node.GroupBy(n => n.OpType)
                 .ToDictionary(g => g.Key, g => g.Count());

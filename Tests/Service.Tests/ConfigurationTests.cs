@@ -21,7 +21,7 @@ public class ConfigurationTests
         """;
 
     [Fact]
-    public void Valid_file_binds_every_section()
+    public void ValidFileBindsEverySection()
     {
         var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(Valid)));
         var cam = Assert.Single(o.Cameras);
@@ -32,7 +32,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void Every_bad_field_is_named_in_one_error()
+    public void EveryBadFieldIsNamedInOneError()
     {
         string json = """
             { "Detect": { "Cameras": [
@@ -55,14 +55,14 @@ public class ConfigurationTests
     [InlineData("clips/door.mp4", null)]
     [InlineData("rtps://admin:pw@cam/s", "Detect:Cameras:0:Source: 'rtps://***@cam/s' has scheme 'rtps', which is not one of rtsp, rtsps, rtmp, http, https, udp, tcp, srt.")]
     [InlineData("file:///srv/clip.mp4", "Detect:Cameras:0:Source: 'file:///srv/clip.mp4' has scheme 'file', which is not one of rtsp, rtsps, rtmp, http, https, udp, tcp, srt.")]
-    public void Source_schemes_are_checked_case_insensitively(string source, string? error)
+    public void SourceSchemesAreCheckedCaseInsensitively(string source, string? error)
     {
         var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = source }] };
         Assert.Equal(error == null ? [] : [error], ServiceOptionsValidator.Validate(o));
     }
 
     [Fact]
-    public void Unknown_key_and_wrong_type_are_errors_not_ignored()
+    public void UnknownKeyAndWrongTypeAreErrorsNotIgnored()
     {
         var typo = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(ServiceConfiguration.Load(
             WriteJson("""{ "Detect": { "Cameras": [ { "Id": "a", "Source": "x", "Confidense": 0.3 } ] } }"""))));
@@ -73,7 +73,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void Missing_or_malformed_file_is_a_clear_error()
+    public void MissingOrMalformedFileIsAClearError()
     {
         Assert.Contains("does not exist", Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Load("/nonexistent/app.json")).Message);
         Assert.Contains("not valid JSON", Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Load(WriteJson("{ \"Detect\": "))).Message);
@@ -83,7 +83,7 @@ public class ConfigurationTests
     [InlineData("{ \"Detect\": {\n  \"Cameras\": [ { \"Id\": \"a\" \"Source\": \"x\" } ] } }", 2, 28, "'\"' is invalid after a value.")]
     [InlineData("{ \"Detect\": {\n  \"Http\": { \"Urls\": \"http://127.0.0.1:8080\", }\n  \"Mqtt\": {} } }", 3, 3, "'\"' is invalid after a value.")]
     [InlineData("{ \"Detect\": {\n  \"Cameras\": [ { \"Id\": \"Entrée\", \"Source\": x } ] } }", 2, 44, "'x' is an invalid start of a value.")]
-    public void Broken_json_is_one_line_with_file_line_and_column(string json, int line, int column, string what)
+    public void BrokenJsonIsOneLineWithFileLineAndColumn(string json, int line, int column, string what)
     {
         string path = WriteJson(json);
         string message = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Load(path)).Message;
@@ -93,7 +93,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void A_type_error_does_not_hide_the_other_bad_fields()
+    public void ATypeErrorDoesNotHideTheOtherBadFields()
     {
         string json = """
             { "Detect": {
@@ -116,7 +116,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public async Task Runner_exits_78_with_one_line_on_broken_json()
+    public async Task RunnerExits78WithOneLineOnBrokenJson()
     {
         string path = WriteJson("{ \"Detect\": { \"Cameras\": [ }");
         var errors = new StringWriter();
@@ -127,7 +127,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void Environment_and_overrides_win_over_the_file()
+    public void EnvironmentAndOverridesWinOverTheFile()
     {
         const string name = "PARNET_Detect__Cameras__0__Confidence";
         Environment.SetEnvironmentVariable(name, "0.7");
@@ -154,7 +154,7 @@ public class ConfigurationTests
     [InlineData("ftp://127.0.0.1:21", null, false)]
     [InlineData("http://0.0.0.0:8080", "  ", false)]
     [InlineData("http://0.0.0.0:8080", "                    ", false)]
-    public void Listening_beyond_loopback_needs_an_api_key(string urls, string? key, bool ok)
+    public void ListeningBeyondLoopbackNeedsAnApiKey(string urls, string? key, bool ok)
     {
         var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x" }], Http = new HttpOptions { Urls = urls, ApiKey = key } };
         Assert.Equal(ok, ServiceOptionsValidator.Validate(o).Count == 0);
@@ -169,7 +169,7 @@ public class ConfigurationTests
     [InlineData("0123456789abcde", false)] // 15 characters
     [InlineData("0123456789 abcdef", false)] // a header or query value would not carry the space reliably
     [InlineData(" 0123456789abcdef", false)]
-    public void An_api_key_has_at_least_16_characters_and_no_whitespace(string? key, bool ok)
+    public void AnApiKeyHasAtLeast16CharactersAndNoWhitespace(string? key, bool ok)
     {
         var o = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x" }], Http = new HttpOptions { ApiKey = key } };
         var errors = ServiceOptionsValidator.Validate(o);
@@ -178,7 +178,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void History_and_home_assistant_settings_are_checked_with_the_rest()
+    public void HistoryAndHomeAssistantSettingsAreCheckedWithTheRest()
     {
         string json = """
             { "Detect": {
@@ -199,7 +199,7 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public async Task Runner_exits_78_on_a_bad_configuration()
+    public async Task RunnerExits78OnABadConfiguration()
     {
         var settings = new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() };
         int code = await ServiceRunner.RunAsync(WriteJson("""{ "Detect": { "Cameras": [] } }"""), null, null, settings);
@@ -213,7 +213,7 @@ public class DeployFilesTests
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", relative));
 
     [Fact]
-    public void Example_configuration_is_valid()
+    public void ExampleConfigurationIsValid()
     {
         var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(RepoFile("deploy/appsettings.example.json")));
         Assert.Equal(["driveway", "desk"], o.Cameras.Select(c => c.Id));
@@ -222,7 +222,7 @@ public class DeployFilesTests
     }
 
     [Fact]
-    public void Service_doc_names_where_the_demo_and_a_configured_service_write_events()
+    public void ServiceDocNamesWhereTheDemoAndAConfiguredServiceWriteEvents()
     {
         string doc = File.ReadAllText(RepoFile("docs/service.md"));
         Assert.Contains($"`{DemoConfiguration.EventsFile}`", doc);
@@ -234,11 +234,22 @@ public class DeployFilesTests
     }
 
     [Fact]
-    public void Unit_file_is_a_notify_service_with_watchdog_and_config_exit_code()
+    public void UnitFileIsANotifyServiceWithWatchdogAndConfigExitCode()
     {
         string unit = File.ReadAllText(RepoFile("deploy/parnet-detect.service"));
         foreach (string line in new[] { "Type=notify", "WatchdogSec=", "Restart=on-failure", "User=parnet-detect",
                      "--config /etc/parnet-detect/appsettings.json", $"RestartPreventExitStatus={ServiceRunner.ConfigurationError}" })
+            Assert.Contains(line, unit);
+    }
+
+    [Fact]
+    public void TemplateUnitGivesEachInstanceItsShardPortAndStateFolder()
+    {
+        string unit = File.ReadAllText(RepoFile("deploy/parnet-detect@.service"));
+        foreach (string line in new[] { "serve --config /etc/parnet-detect/appsettings.json --shard auto", "Environment=PARNET_SHARD_INDEX=%i",
+                     "Environment=PARNET_Detect__Http__Urls=http://127.0.0.1:808%i", "StateDirectory=parnet-detect/%i",
+                     "WorkingDirectory=/var/lib/parnet-detect/%i", "EnvironmentFile=-/etc/parnet-detect/environment",
+                     $"RestartPreventExitStatus={ServiceRunner.ConfigurationError}", "Type=notify", "WatchdogSec=" })
             Assert.Contains(line, unit);
     }
 }
@@ -246,7 +257,7 @@ public class DeployFilesTests
 public class RunnerTests
 {
     [Fact]
-    public async Task Every_unwritable_output_path_is_named_with_the_other_bad_fields_and_exit_code_78()
+    public async Task EveryUnwritableOutputPathIsNamedWithTheOtherBadFieldsAndExitCode78()
     {
         string dir = Support.TestVideos.TempDirectory();
         string aFile = Path.Combine(dir, "a-file");
@@ -286,7 +297,7 @@ public class RunnerTests
     [InlineData("Events:SnapshotDirectory", "/proc/parnet-detect", "folder '/proc/parnet-detect' cannot be created or written: Could not find file '/proc/parnet-detect'.")]
     [InlineData("Events:SnapshotDirectory", "{0}/new/snapshots", null)] // created
     [InlineData("Events:JsonLinesPath", "{0}/new/events.jsonl", null)]
-    public void Output_paths_are_checked_for_every_sink(string field, string path, string? problem)
+    public void OutputPathsAreCheckedForEverySink(string field, string path, string? problem)
     {
         string dir = Support.TestVideos.TempDirectory();
         File.WriteAllText(Path.Combine(dir, "a-file"), "");
@@ -304,7 +315,7 @@ public class RunnerTests
     }
 
     [Fact]
-    public async Task A_taken_port_is_one_line_and_exit_code_1_with_nothing_started()
+    public async Task ATakenPortIsOneLineAndExitCode1WithNothingStarted()
     {
         using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         taken.Start();

@@ -34,11 +34,11 @@ public class CredentialTests
     [InlineData("/var/lib/parnet-detect/clips/door.mp4", "/var/lib/parnet-detect/clips/door.mp4")]
     [InlineData("mail admin@example.org about http://cam/", "mail admin@example.org about http://cam/")]
     [InlineData("", "")]
-    public void Mask_hides_user_info_and_secret_parameters_and_keeps_the_rest(string text, string masked) =>
+    public void MaskHidesUserInfoAndSecretParametersAndKeepsTheRest(string text, string masked) =>
         Assert.Equal(masked, CredentialMask.Apply(text));
 
     [Fact]
-    public void Log_output_is_masked_in_properties_templates_structures_and_exceptions()
+    public void LogOutputIsMaskedInPropertiesTemplatesStructuresAndExceptions()
     {
         string dir = TestVideos.TempDirectory();
         var options = new LoggingOptions { Level = "Information", FilePath = Path.Combine(dir, "service-.log") };
@@ -53,7 +53,7 @@ public class CredentialTests
     }
 
     [SkippableFact]
-    public async Task A_failing_camera_with_a_password_shows_it_in_no_response_and_no_log()
+    public async Task AFailingCameraWithAPasswordShowsItInNoResponseAndNoLog()
     {
         Skip.If(ExternalProcess.Find("ffmpeg") == null || ExternalProcess.Find("ffprobe") == null,
             "ffmpeg is not installed (apt-get install ffmpeg)");

@@ -2,7 +2,7 @@ using OpenCvSharp;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.Platform;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 
 namespace ParNetDetect.Service.Tests;
 
@@ -10,7 +10,7 @@ namespace ParNetDetect.Service.Tests;
 public class DetectorAdapterTests
 {
     [Fact]
-    public void Adapter_loads_a_checkpoint_and_returns_boxes_in_frame_pixels()
+    public void AdapterLoadsACheckpointAndReturnsBoxesInFramePixels()
     {
         TorchRuntime.Initialize();
         string path = Path.Combine(Support.TestVideos.TempDirectory(), "tiny.ckpt");
@@ -42,7 +42,7 @@ public class DetectorAdapterTests
     }
 
     [Fact]
-    public void Missing_weights_are_a_configuration_error_naming_the_field()
+    public void MissingWeightsAreAConfigurationErrorNamingTheField()
     {
         var e = Assert.Throws<ConfigurationException>(() => ParNetObjectDetector.Load(new DetectorOptions { Weights = "/nonexistent/model.ckpt" }));
         Assert.Contains("Detect:Detector:Weights", e.Message);

@@ -1,14 +1,14 @@
 using OpenCvSharp;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Tests;
 
 public class FrameFlowTests
 {
     [Fact]
-    public void Latest_frame_slot_keeps_only_the_newest_and_counts_drops_without_allocating()
+    public void LatestFrameSlotKeepsOnlyTheNewestAndCountsDropsWithoutAllocating()
     {
         using var slot = new LatestFrameSlot();
         var buffers = new HashSet<IntPtr>();
@@ -36,7 +36,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Backoff_doubles_up_to_the_cap_with_bounded_jitter()
+    public void BackoffDoublesUpToTheCapWithBoundedJitter()
     {
         var b = new Backoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), new Random(1));
         double[] d = Enumerable.Range(0, 6).Select(_ => b.Next().TotalSeconds).ToArray();
@@ -47,7 +47,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Motion_gate_skips_still_frames_after_the_hold_and_opens_on_motion()
+    public void MotionGateSkipsStillFramesAfterTheHoldAndOpensOnMotion()
     {
         using var gate = new MotionGate(new MotionOptions { Enabled = true, HoldSeconds = 1 });
         using var frame = new Mat(120, 160, MatType.CV_8UC3, new Scalar(40, 40, 40));
@@ -61,7 +61,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Source_kind_follows_the_source_string()
+    public void SourceKindFollowsTheSourceString()
     {
         static IFrameSource Of(string s) => FrameSources.Create(new CameraOptions { Id = "a", Source = s });
         Assert.IsType<FfmpegPipeSource>(Of("rtsp://user:pw@cam.local/stream"));
@@ -78,7 +78,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Video_file_source_reports_missing_and_corrupt_files_as_permanent()
+    public void VideoFileSourceReportsMissingAndCorruptFilesAsPermanent()
     {
         string dir = Support.TestVideos.TempDirectory();
         string corrupt = Path.Combine(dir, "corrupt.avi");
@@ -94,7 +94,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Looping_file_source_restarts_and_reuses_the_frame_buffer()
+    public void LoopingFileSourceRestartsAndReusesTheFrameBuffer()
     {
         string video = Support.TestVideos.MovingSquare(Support.TestVideos.TempDirectory(), frames: 5);
         using var source = new VideoFileSource(video, loop: true, realTime: false);
@@ -112,7 +112,7 @@ public class FrameFlowTests
     }
 
     [Fact]
-    public void Missing_v4l2_device_is_a_retryable_error_naming_the_device()
+    public void MissingV4l2DeviceIsARetryableErrorNamingTheDevice()
     {
         using var source = new V4l2Source(63, "/dev/video63");
         var e = Assert.Throws<FrameSourceException>(() => source.Open(default));

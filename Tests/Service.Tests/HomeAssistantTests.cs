@@ -34,7 +34,7 @@ public class HomeAssistantTests
     static Message? Last(ConcurrentQueue<Message> received, string topic) => received.LastOrDefault(m => m.Topic == topic);
 
     [SkippableFact]
-    public async Task Discovery_counts_and_snapshot_are_retained_so_home_assistant_is_right_after_either_side_restarts()
+    public async Task DiscoveryCountsAndSnapshotAreRetainedSoHomeAssistantIsRightAfterEitherSideRestarts()
     {
         string? mosquitto = ExternalProcess.Find("mosquitto", "/usr/sbin");
         Skip.If(mosquitto == null, "mosquitto is not installed (apt-get install mosquitto); CI installs it");
@@ -48,8 +48,11 @@ public class HomeAssistantTests
         var cam = TestHost.FileCamera("yard", TestVideos.MovingSquare(dir));
         cam.Zones = [new ZoneOptions { Name = "Right Half", Points = [[0.5, 0], [1, 0], [1, 1], [0.5, 1]] }];
         var options = TestHost.DefaultOptions(dir, cam);
-        options.Mqtt = new() { Enabled = true, Port = port, TopicPrefix = "test", ClientId = "parnet-ha-test", PublishDetections = false,
-            HomeAssistant = new HomeAssistantOptions { Enabled = true } };
+        options.Mqtt = new()
+        {
+            Enabled = true, Port = port, TopicPrefix = "test", ClientId = "parnet-ha-test", PublishDetections = false,
+            HomeAssistant = new HomeAssistantOptions { Enabled = true }
+        };
         var (live, seen) = await Subscribe(port, "ha-live");
         var host = await TestHost.StartAsync(options, dir);
         await TestHost.WaitUntil(() => Last(seen, "test/yard/objects/square")?.Text == "1" && Last(seen, "test/yard/snapshot") != null,

@@ -14,7 +14,7 @@ public class LivePageTests
     static string ScriptDirectory([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "LivePage");
 
     [SkippableFact]
-    public async Task Live_page_shows_each_camera_with_a_decoding_stream_counts_errors_and_playable_events()
+    public async Task LivePageShowsEachCameraWithADecodingStreamCountsErrorsAndPlayableEvents()
     {
         string dir = ScriptDirectory();
         string chromium = Environment.GetEnvironmentVariable("CHROMIUM") ?? "/usr/bin/chromium";

@@ -10,7 +10,7 @@ namespace ParNetDetect.Service.Tests;
 public class MqttTests
 {
     [SkippableFact]
-    public async Task Events_detections_and_status_reach_a_real_broker()
+    public async Task EventsDetectionsAndStatusReachARealBroker()
     {
         string? mosquitto = ExternalProcess.Find("mosquitto", "/usr/sbin");
         Skip.If(mosquitto == null, "mosquitto is not installed (apt-get install mosquitto); CI installs it");

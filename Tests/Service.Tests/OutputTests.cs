@@ -15,7 +15,7 @@ public class OutputTests
         DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null);
 
     [Fact]
-    public async Task Json_lines_sink_appends_valid_lines_and_rotates_by_size()
+    public async Task JsonLinesSinkAppendsValidLinesAndRotatesBySize()
     {
         string dir = Support.TestVideos.TempDirectory();
         var options = new EventOptions { JsonLinesPath = Path.Combine(dir, "events.jsonl"), MaxFileBytes = 4096, RetainedFiles = 2 };
@@ -35,7 +35,7 @@ public class OutputTests
     }
 
     [Fact]
-    public async Task Json_lines_sink_that_cannot_write_drops_and_counts_then_recovers()
+    public async Task JsonLinesSinkThatCannotWriteDropsAndCountsThenRecovers()
     {
         string dir = Support.TestVideos.TempDirectory();
         string folder = Path.Combine(dir, "events");
@@ -55,7 +55,7 @@ public class OutputTests
     }
 
     [Fact]
-    public async Task Json_lines_sink_whose_folder_goes_away_mid_run_drops_instead_of_throwing()
+    public async Task JsonLinesSinkWhoseFolderGoesAwayMidRunDropsInsteadOfThrowing()
     {
         string dir = Support.TestVideos.TempDirectory();
         string folder = Path.Combine(dir, "events");
@@ -72,7 +72,7 @@ public class OutputTests
     }
 
     [Fact]
-    public void Prometheus_histogram_is_cumulative_with_sum_and_count()
+    public void PrometheusHistogramIsCumulativeWithSumAndCount()
     {
         var h = new Histogram([0.1, 1]);
         h.Observe(0.05);
@@ -84,7 +84,7 @@ public class OutputTests
     }
 
     [Fact]
-    public void Sd_notify_sends_one_datagram_to_the_notify_socket()
+    public void SdNotifySendsOneDatagramToTheNotifySocket()
     {
         string path = Path.Combine(Support.TestVideos.TempDirectory(), "notify.sock");
         using var listener = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
@@ -102,7 +102,7 @@ public class OutputTests
 public class SnapshotStoreTests
 {
     [Fact]
-    public void Keeps_the_newest_files_including_an_earlier_runs()
+    public void KeepsTheNewestFilesIncludingAnEarlierRuns()
     {
         string dir = Support.TestVideos.TempDirectory();
         File.WriteAllBytes(Path.Combine(dir, "20200101-000000-000.jpg"), [1]); // left by an earlier run

@@ -13,7 +13,7 @@ public class ReliabilityTests
             "-c:v", "mjpeg", "-q:v", "5", "-f", "mpjpeg", "-listen", "1", $"http://127.0.0.1:{port}/cam.mjpg");
 
     [SkippableFact]
-    public async Task A_killed_network_stream_reconnects_while_another_camera_carries_on()
+    public async Task AKilledNetworkStreamReconnectsWhileAnotherCameraCarriesOn()
     {
         string? ffmpeg = ExternalProcess.Find("ffmpeg");
         Skip.If(ffmpeg == null, "ffmpeg is not installed (apt-get install ffmpeg)");
@@ -43,7 +43,7 @@ public class ReliabilityTests
     }
 
     [SkippableFact]
-    public async Task An_upper_case_scheme_streams_like_a_lower_case_one()
+    public async Task AnUpperCaseSchemeStreamsLikeALowerCaseOne()
     {
         string? ffmpeg = ExternalProcess.Find("ffmpeg");
         Skip.If(ffmpeg == null, "ffmpeg is not installed (apt-get install ffmpeg)");
@@ -91,7 +91,7 @@ public class ReliabilityTests
     }
 
     [SkippableFact]
-    public async Task A_frozen_stream_is_detected_by_the_read_timeout_and_reopened()
+    public async Task AFrozenStreamIsDetectedByTheReadTimeoutAndReopened()
     {
         Skip.If(ExternalProcess.Find("ffmpeg") == null, "ffmpeg is not installed (apt-get install ffmpeg)");
         string dir = TestVideos.TempDirectory();
@@ -119,7 +119,7 @@ public class ReliabilityTests
     }
 
     [Fact]
-    public async Task Watchdog_heartbeats_only_while_frames_are_detected()
+    public async Task WatchdogHeartbeatsOnlyWhileFramesAreDetected()
     {
         string dir = TestVideos.TempDirectory();
         string socketPath = Path.Combine(dir, "notify.sock");

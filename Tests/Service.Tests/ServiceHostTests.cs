@@ -11,7 +11,7 @@ namespace ParNetDetect.Service.Tests;
 public class ServiceHostTests
 {
     [Fact]
-    public async Task Frames_flow_to_events_api_metrics_and_mjpeg_then_stop_flushes_in_time()
+    public async Task FramesFlowToEventsApiMetricsAndMjpegThenStopFlushesInTime()
     {
         string dir = TestVideos.TempDirectory();
         var cam = TestHost.FileCamera("yard", TestVideos.MovingSquare(dir));
@@ -72,7 +72,7 @@ public class ServiceHostTests
     }
 
     [Fact]
-    public async Task The_default_log_keeps_camera_states_and_leaves_object_events_to_the_sinks()
+    public async Task TheDefaultLogKeepsCameraStatesAndLeavesObjectEventsToTheSinks()
     {
         string dir = TestVideos.TempDirectory();
         var cam = TestHost.FileCamera("yard", TestVideos.MovingSquare(dir));
@@ -92,7 +92,7 @@ public class ServiceHostTests
     }
 
     [Fact]
-    public async Task A_corrupt_file_fails_only_its_camera_with_a_clear_error()
+    public async Task ACorruptFileFailsOnlyItsCameraWithAClearError()
     {
         string dir = TestVideos.TempDirectory();
         await using var host = await TestHost.StartGoodAndCorruptAsync(dir, "good", "bad");
@@ -111,7 +111,7 @@ public class ServiceHostTests
     }
 
     [Fact]
-    public async Task Fps_cap_and_latest_frame_semantics_skip_instead_of_queueing()
+    public async Task FpsCapAndLatestFrameSemanticsSkipInsteadOfQueueing()
     {
         string dir = TestVideos.TempDirectory();
         var cam = TestHost.FileCamera("capped", TestVideos.MovingSquare(dir, frames: 20, fps: 40));
@@ -130,7 +130,7 @@ public class ServiceHostTests
     }
 
     [Fact]
-    public async Task Api_key_guards_everything_but_healthz()
+    public async Task ApiKeyGuardsEverythingButHealthz()
     {
         string dir = TestVideos.TempDirectory();
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));
@@ -147,7 +147,7 @@ public class ServiceHostTests
     }
 
     [Fact]
-    public async Task Class_filter_keeps_only_named_classes_and_rejects_unknown_names()
+    public async Task ClassFilterKeepsOnlyNamedClassesAndRejectsUnknownNames()
     {
         string dir = TestVideos.TempDirectory();
         var cam = TestHost.FileCamera("a", TestVideos.MovingSquare(dir));
@@ -166,7 +166,7 @@ public class ServiceHostTests
     }
 
     [Fact]
-    public async Task Motion_gate_stops_inference_on_a_still_scene()
+    public async Task MotionGateStopsInferenceOnAStillScene()
     {
         string dir = TestVideos.TempDirectory();
         var still = TestHost.FileCamera("still", TestVideos.MovingSquare(dir, "still.avi", still: true));
@@ -183,7 +183,7 @@ public class ServiceHostTests
     }
 
     [Fact]
-    public async Task An_open_mjpeg_viewer_does_not_hold_up_shutdown()
+    public async Task AnOpenMjpegViewerDoesNotHoldUpShutdown()
     {
         string dir = TestVideos.TempDirectory();
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));

@@ -1,28 +1,28 @@
+using ParNetDetect.DetectionHead;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
 using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Tests;
 
 public class TrackingTests
 {
-    static ObjectDetection Box(float x, float y, float size = 20, int cls = 0, float score = 0.9f) => new(x, y, x + size, y + size, score, cls);
+    static Detection Box(float x, float y, float size = 20, int cls = 0, float score = 0.9f) => new(x, y, x + size, y + size, score, cls);
 
     static readonly PolygonZone LeftHalf = new(new ZoneOptions { Name = "left", Points = [[0, 0], [0.5, 0], [0.5, 1], [0, 1]] });
 
     [Fact]
-    public void Polygon_zone_uses_the_foot_point()
+    public void PolygonZoneUsesTheFootPoint()
     {
         var triangle = new PolygonZone(new ZoneOptions { Name = "t", Points = [[0, 0], [1, 0], [0, 1]] });
         Assert.True(triangle.Contains(0.2, 0.2));
         Assert.False(triangle.Contains(0.8, 0.8));
         // Box top-left in the zone, foot (bottom centre) outside: not inside.
-        Assert.False(LeftHalf.ContainsFootOf(new ObjectDetection(40, 10, 70, 40, 1, 0), 100, 100));
-        Assert.True(LeftHalf.ContainsFootOf(new ObjectDetection(20, 10, 60, 40, 1, 0), 100, 100));
+        Assert.False(LeftHalf.ContainsFootOf(new Detection(40, 10, 70, 40, 1, 0), 100, 100));
+        Assert.True(LeftHalf.ContainsFootOf(new Detection(20, 10, 60, 40, 1, 0), 100, 100));
     }
 
     [Fact]
-    public void Object_gets_one_id_new_then_entered_left_and_gone()
+    public void ObjectGetsOneIdNewThenEnteredLeftAndGone()
     {
         var tracker = new ObjectTracker(new TrackerOptions { MinHits = 2, LostAfterSeconds = 1 }, [LeftHalf]);
         var events = new List<TrackEvent>();
@@ -37,7 +37,7 @@ public class TrackingTests
     }
 
     [Fact]
-    public void One_frame_flicker_never_becomes_an_object()
+    public void OneFrameFlickerNeverBecomesAnObject()
     {
         var tracker = new ObjectTracker(new TrackerOptions { MinHits = 2 }, []);
         var events = new List<TrackEvent>();
@@ -49,7 +49,7 @@ public class TrackingTests
     }
 
     [Fact]
-    public void Weak_detections_keep_tracks_alive_but_start_none_and_classes_do_not_mix()
+    public void WeakDetectionsKeepTracksAliveButStartNoneAndClassesDoNotMix()
     {
         var tracker = new ObjectTracker(new TrackerOptions { MinHits = 1, LostAfterSeconds = 0.15 }, []);
         var events = new List<TrackEvent>();
@@ -64,7 +64,7 @@ public class TrackingTests
     }
 
     [Fact]
-    public void Two_crossing_objects_keep_their_ids()
+    public void TwoCrossingObjectsKeepTheirIds()
     {
         var tracker = new ObjectTracker(new TrackerOptions { MinHits = 1 }, []);
         var events = new List<TrackEvent>();
@@ -79,7 +79,7 @@ public class TrackingTests
     }
 
     [Fact]
-    public void Weak_detections_do_not_confirm_a_tentative_track()
+    public void WeakDetectionsDoNotConfirmATentativeTrack()
     {
         var tracker = new ObjectTracker(new TrackerOptions { MinHits = 2 }, []);
         var events = new List<TrackEvent>();

@@ -2,7 +2,8 @@ using System.Text.Json;
 using CocoEval;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
-using ParNetDetect.Training.Validation;
+using ParNetDetect.Evaluation;
+using ParNetDetect.Inference;
 using static TorchSharp.torch;
 
 namespace ParNetDetect.Training.Tests;
@@ -57,7 +58,7 @@ public sealed class TrainingRunTests : TorchTest, IDisposable
         using var detector = Detector.Load(Path.Combine(outcome.RunDir, TrainingRun.BestFile));
         var val = DetectionDatasets.Open(_data, "val");
         var validator = new Validator(val, 64, 4, 1);
-        var pass = validator.Detect(x => detector.Model.Predict(x), DetectOptions.Evaluation);
+        var pass = validator.Detect(detector.Backend, DetectOptions.Evaluation);
         Assert.NotEmpty(pass.Detections);
         string json = Path.Combine(_dir, "results.json");
         CocoResultsFile.Save(json, pass.Detections);
@@ -67,7 +68,9 @@ public sealed class TrainingRunTests : TorchTest, IDisposable
             Assert.Equal(4, first0.GetProperty("bbox").GetArrayLength());
             Assert.InRange(first0.GetProperty("category_id").GetInt32(), 1, 6);
         }
-        var result = validator.Evaluate(CocoResultsFile.Load(json, validator.GroundTruth));
+        var loaded = CocoResultsFile.Load(json, validator.GroundTruth);
+        Assert.Equal(pass.Detections, loaded); // val's numbers are its results file's numbers
+        var result = validator.Evaluate(loaded);
         Assert.Equal(12, result.Stats.Count);
         Assert.InRange(result.Stats[1], 0, 1);
     }
@@ -123,7 +126,7 @@ public sealed class TrainingRunTests : TorchTest, IDisposable
     {
         var c = Checkpoint.Load(path);
         using var model = YoloDetector.Create(c.Info.Model, c.Info.ClassNames.Count);
-        c.GetModule(section, model, path);
+        c.LoadInto(section, model, path);
         return cat(model.state_dict().Values.Where(t => t.is_floating_point()).Select(t => t.flatten()).ToList(), 0);
     }
 }

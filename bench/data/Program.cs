@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ParNetDetect.Data;
+using ParNetDetect.Imaging;
 using ParNetDetect.Platform;
 
 // usage: dotnet run -c Release --project bench/data -- coco-json [MB=450] [file]
@@ -48,7 +49,8 @@ static class LoaderBench
         {
             var options = DetectionLoaderOptions.Training(size, batch) with
             {
-                Workers = workers, Augmentation = AugmentationOptions.Default with { Mosaic = mosaic },
+                Workers = workers,
+                Augmentation = AugmentationOptions.Default with { Mosaic = mosaic },
             };
             var loader = new DetectionLoader(dataset, options);
             int images = 0, epoch = 0;
@@ -77,7 +79,8 @@ static class LoaderBench
         var dataset = DetectionDatasets.Open(data);
         var loader = new DetectionLoader(dataset, DetectionLoaderOptions.Training(size, 8) with
         {
-            Workers = workers, Augmentation = AugmentationOptions.Default with { Mosaic = mosaic },
+            Workers = workers,
+            Augmentation = AugmentationOptions.Default with { Mosaic = mosaic },
         });
         for (int e = 0; e < epochs; e++)
         {

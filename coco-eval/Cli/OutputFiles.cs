@@ -20,11 +20,7 @@ internal sealed class OutputFiles(string? jsonPath, string? plotsDirectory, Outp
         if (plotsDirectory is not null)
             Plots.PlotWriter.WriteAll(plotsDirectory, result, guard);
         if (jsonPath is not null)
-        {
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(jsonPath));
-            if (dir is not null)
-                Directory.CreateDirectory(dir);
-            JsonReport.Write(jsonPath, result, groundTruthPath, detectionsPath);
-        }
+            MetricsJson.Write(jsonPath, result,
+                new Dictionary<string, string> { ["ground_truth"] = groundTruthPath, ["detections"] = detectionsPath });
     }
 }

@@ -37,7 +37,7 @@ public class HistoryCrashTests
             for (long id = next; id < next + ObjectsPerRound; id++)
             {
                 camera.Best.Offer(new FrameReport("cam", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, 160, 120, false,
-                    [new ReportedObject(id, "square", 0.9f, new BoxJson(5, 5, 50, 50), [])]), jpeg);
+                    [new ReportedObject(id, "square", 0.9f, new BoxJson(5, 5, 50, 50), [], 0)]), jpeg);
                 foreach (var e in new[] { Event("new", id), Event("entered", id, "gate"), Event("gone", id) })
                     if (!writer.TryWrite(e)) return 1;
             }
@@ -49,7 +49,7 @@ public class HistoryCrashTests
     }
 
     [Fact]
-    public async Task A_writer_killed_mid_write_leaves_every_committed_event_whole_and_nothing_half_written()
+    public async Task AWriterKilledMidWriteLeavesEveryCommittedEventWholeAndNothingHalfWritten()
     {
         string folder = Path.Combine(TestVideos.TempDirectory(), "history");
         string dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";

@@ -49,7 +49,7 @@ public class HistoryFailureTests
     }
 
     [Fact]
-    public async Task An_unwritable_history_folder_is_one_line_and_detection_goes_on()
+    public async Task AnUnwritableHistoryFolderIsOneLineAndDetectionGoesOn()
     {
         string dir = TestVideos.TempDirectory();
         string blocker = Path.Combine(dir, "a-file");
@@ -61,7 +61,7 @@ public class HistoryFailureTests
     }
 
     [Fact]
-    public async Task A_database_from_a_newer_build_is_one_line_and_detection_goes_on()
+    public async Task ADatabaseFromANewerBuildIsOneLineAndDetectionGoesOn()
     {
         string dir = TestVideos.TempDirectory();
         var (options, logs) = Options(dir, TestHost.FileCamera("yard", TestVideos.MovingSquare(dir)));
@@ -78,7 +78,7 @@ public class HistoryFailureTests
     }
 
     [Fact]
-    public async Task A_corrupt_database_is_moved_aside_and_a_new_one_records_the_events()
+    public async Task ACorruptDatabaseIsMovedAsideAndANewOneRecordsTheEvents()
     {
         string dir = TestVideos.TempDirectory();
         var (options, logs) = Options(dir, TestHost.FileCamera("yard", TestVideos.MovingSquare(dir)));
@@ -97,7 +97,7 @@ public class HistoryFailureTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_clip_ffmpeg_cannot_write_is_one_line_per_clip_and_detection_goes_on(bool missing)
+    public async Task AClipFfmpegCannotWriteIsOneLinePerClipAndDetectionGoesOn(bool missing)
     {
         string dir = TestVideos.TempDirectory();
         string ffmpeg = Path.Combine(dir, missing ? "no-such-ffmpeg" : "failing-ffmpeg");
@@ -139,7 +139,7 @@ public class HistoryFailureTests
     }
 
     [Fact]
-    public async Task A_locked_database_drops_and_counts_events_while_detection_goes_on_then_writing_resumes()
+    public async Task ALockedDatabaseDropsAndCountsEventsWhileDetectionGoesOnThenWritingResumes()
     {
         string dir = TestVideos.TempDirectory();
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("yard", TestVideos.MovingSquare(dir)));
@@ -164,7 +164,7 @@ public class HistoryFailureTests
     }
 
     [Fact]
-    public async Task Low_disk_stops_clips_and_says_so_in_readyz_and_metrics_while_events_are_still_recorded()
+    public async Task LowDiskStopsClipsAndSaysSoInReadyzAndMetricsWhileEventsAreStillRecorded()
     {
         string dir = TestVideos.TempDirectory();
         var (options, logs) = Options(dir, HistoryServiceTests.RecordingCamera("yard", TestVideos.MovingSquare(dir)));

@@ -34,7 +34,7 @@ public class HistoryServiceTests
     }
 
     [SkippableFact]
-    public async Task Events_are_listed_with_snapshots_and_a_clip_that_browsers_play_and_seek()
+    public async Task EventsAreListedWithSnapshotsAndAClipThatBrowsersPlayAndSeek()
     {
         string? ffprobe = ExternalProcess.Find("ffprobe");
         Skip.If(ffprobe == null, "ffmpeg is not installed (apt-get install ffmpeg)");

@@ -16,7 +16,7 @@ public class HistoryStoreTests
     }
 
     [Fact]
-    public void A_new_database_gets_the_current_schema_in_wal_mode()
+    public void ANewDatabaseGetsTheCurrentSchemaInWalMode()
     {
         string dir = TestVideos.TempDirectory();
         var db = HistoryDatabase.Open(Path.Combine(dir, "history"), new ListLogger());
@@ -28,7 +28,7 @@ public class HistoryStoreTests
     }
 
     [Fact]
-    public void Migrations_bring_an_older_database_up_one_transaction_at_a_time_and_keep_its_rows()
+    public void MigrationsBringAnOlderDatabaseUpOneTransactionAtATimeAndKeepItsRows()
     {
         string file = Path.Combine(TestVideos.TempDirectory(), "m.db");
         string[] v1 = ["CREATE TABLE t (a INTEGER);"], v2 = [.. v1, "ALTER TABLE t ADD COLUMN b TEXT DEFAULT 'x';"];
@@ -47,7 +47,7 @@ public class HistoryStoreTests
     }
 
     [Fact]
-    public void A_database_from_a_newer_build_is_refused_and_left_as_it_is()
+    public void ADatabaseFromANewerBuildIsRefusedAndLeftAsItIs()
     {
         string folder = Path.Combine(TestVideos.TempDirectory(), "history");
         Directory.CreateDirectory(folder);
@@ -62,7 +62,7 @@ public class HistoryStoreTests
     [Theory]
     [InlineData("this is not a database, just text that happens to be long enough to look like a header of something")]
     [InlineData(null)] // a real database with a damaged page
-    public void A_damaged_file_is_moved_aside_with_one_warning_and_a_new_database_started(string? content)
+    public void ADamagedFileIsMovedAsideWithOneWarningAndANewDatabaseStarted(string? content)
     {
         string folder = Path.Combine(TestVideos.TempDirectory(), "history");
         Directory.CreateDirectory(folder);
@@ -91,7 +91,7 @@ public class HistoryStoreTests
     }
 
     [Fact]
-    public void An_unwritable_folder_is_one_line_naming_it()
+    public void AnUnwritableFolderIsOneLineNamingIt()
     {
         string blocker = Path.Combine(TestVideos.TempDirectory(), "a-file");
         File.WriteAllText(blocker, "");

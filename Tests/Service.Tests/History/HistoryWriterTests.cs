@@ -55,7 +55,7 @@ public class HistoryWriterTests
             T0.AddSeconds(seconds), T0.AddSeconds(double.IsNaN(firstSeen) ? seconds : firstSeen), null);
 
     [Fact]
-    public async Task The_event_stream_makes_one_row_per_object_with_zones_top_score_and_end()
+    public async Task TheEventStreamMakesOneRowPerObjectWithZonesTopScoreAndEnd()
     {
         using var store = new Store(new CameraHistoryOptions());
         await store.Write(
@@ -81,7 +81,7 @@ public class HistoryWriterTests
     }
 
     [Fact]
-    public async Task Events_left_open_by_a_killed_run_end_at_their_last_update_when_the_store_opens_again()
+    public async Task EventsLeftOpenByAKilledRunEndAtTheirLastUpdateWhenTheStoreOpensAgain()
     {
         string folder;
         using (var store = new Store(new CameraHistoryOptions()))
@@ -98,7 +98,7 @@ public class HistoryWriterTests
     }
 
     [Fact]
-    public async Task Objects_whose_end_was_dropped_are_let_go_oldest_first_and_go_on_in_their_own_row_when_they_come_back()
+    public async Task ObjectsWhoseEndWasDroppedAreLetGoOldestFirstAndGoOnInTheirOwnRowWhenTheyComeBack()
     {
         using var store = new Store(new CameraHistoryOptions());
         const int open = HistoryWriter.MaxOpenEvents + 1; // one more object in view than the writer follows; no "gone" came
@@ -125,7 +125,7 @@ public class HistoryWriterTests
     }
 
     [Fact]
-    public async Task The_best_frame_becomes_the_snapshot_clean_and_annotated_and_is_rewritten_only_when_it_improves()
+    public async Task TheBestFrameBecomesTheSnapshotCleanAndAnnotatedAndIsRewrittenOnlyWhenItImproves()
     {
         using var store = new Store(new CameraHistoryOptions());
         var best = store.Cameras[0].Best;
@@ -133,7 +133,7 @@ public class HistoryWriterTests
         Cv2.ImEncode(".jpg", frame, out byte[] jpeg);
         var saved = new List<byte[]>();
         store.Writer.SnapshotSaved += (_, bytes) => saved.Add(bytes);
-        FrameReport Report(float score) => new("cam0", T0, T0, 160, 120, false, [new ReportedObject(1, "square", score, new BoxJson(20, 30, 60, 90), [])]);
+        FrameReport Report(float score) => new("cam0", T0, T0, 160, 120, false, [new ReportedObject(1, "square", score, new BoxJson(20, 30, 60, 90), [], 0)]);
 
         best.Offer(Report(0.7f), jpeg);
         await store.Write(Event("new", 1, 1, score: 0.6f));
@@ -155,7 +155,7 @@ public class HistoryWriterTests
     }
 
     [Fact]
-    public async Task An_object_that_stands_still_makes_a_stationary_event_that_stays_so_and_one_that_moves_does_not()
+    public async Task AnObjectThatStandsStillMakesAStationaryEventThatStaysSoAndOneThatMovesDoesNot()
     {
         using var store = new Store(new CameraHistoryOptions());
         var camera = store.Cameras[0];
@@ -168,7 +168,7 @@ public class HistoryWriterTests
         await store.Write(Event("new", 1, 0), Event("new", 2, 0));
         using var frame = new Mat(120, 160, MatType.CV_8UC3, Scalar.Gray);
         void Observe(double seconds, BoxJson one, BoxJson two) => camera.Observe(frame, new FrameReport("cam0", T0.AddSeconds(seconds),
-            T0.AddSeconds(seconds), 160, 120, false, [new ReportedObject(1, "square", 0.8f, one, []), new ReportedObject(2, "square", 0.8f, two, [])]), 2);
+            T0.AddSeconds(seconds), 160, 120, false, [new ReportedObject(1, "square", 0.8f, one, [], 0), new ReportedObject(2, "square", 0.8f, two, [], 0)]), 2);
         var rng = new Random(14);
         for (int i = 0; i <= 24; i++) // 12 s at 2 frames/s: object 1 jitters in place, object 2 walks
         {
@@ -190,7 +190,7 @@ public class HistoryWriterTests
     }
 
     [Fact]
-    public async Task Pages_follow_the_cursor_without_gaps_or_repeats_for_every_filter()
+    public async Task PagesFollowTheCursorWithoutGapsOrRepeatsForEveryFilter()
     {
         using var store = new Store(new CameraHistoryOptions(), new CameraHistoryOptions());
         var rng = new Random(14);
@@ -226,7 +226,7 @@ public class HistoryWriterTests
     }
 
     [Fact]
-    public async Task A_camera_over_its_budget_is_brought_back_under_it_without_waiting_for_the_interval()
+    public async Task ACameraOverItsBudgetIsBroughtBackUnderItWithoutWaitingForTheInterval()
     {
         using var store = new Store(new CameraHistoryOptions { MaxDiskMB = 0.5 });
         using var noise = new Mat(240, 320, MatType.CV_8UC3);
@@ -236,7 +236,7 @@ public class HistoryWriterTests
         for (int i = 1; i <= 20; i++) // about 1.2 MB of snapshots against 0.5 MB
         {
             store.Cameras[0].Best.Offer(new FrameReport("cam0", T0, T0, 320, 240, false,
-                [new ReportedObject(i, "square", 0.9f, new BoxJson(1, 1, 50, 50), [])]), jpeg);
+                [new ReportedObject(i, "square", 0.9f, new BoxJson(1, 1, 50, 50), [], 0)]), jpeg);
             await store.Write(Event("new", i, i), Event("gone", i, i + 0.5));
         }
         await TestHost.WaitUntil(() => store.Writer.DiskBytes.GetValueOrDefault("cam0") is > 0 and <= 512 * 1024, "the camera back under its budget");
@@ -246,7 +246,7 @@ public class HistoryWriterTests
     }
 
     [Fact]
-    public async Task Retention_deletes_old_events_and_clips_and_keeps_the_budget_oldest_first_but_never_a_retained_event()
+    public async Task RetentionDeletesOldEventsAndClipsAndKeepsTheBudgetOldestFirstButNeverARetainedEvent()
     {
         using var store = new Store(new CameraHistoryOptions { EventDays = 30, ClipDays = 7, MaxDiskMB = 1 });
         var now = DateTimeOffset.UtcNow;

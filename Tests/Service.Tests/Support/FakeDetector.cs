@@ -1,5 +1,6 @@
 using OpenCvSharp;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.Service.Detectors;
 
 namespace ParNetDetect.Service.Tests.Support;
 
@@ -16,7 +17,7 @@ public sealed class FakeDetector : IObjectDetector
     /// <summary>Set to make Detect block (a stuck detector).</summary>
     public ManualResetEventSlim Gate { get; } = new(initialState: true);
 
-    public IReadOnlyList<ObjectDetection> Detect(Mat bgr, float minScore)
+    public IReadOnlyList<Detection> Detect(Mat bgr, float minScore)
     {
         Gate.Wait();
         Calls++;
@@ -24,7 +25,7 @@ public sealed class FakeDetector : IObjectDetector
         Cv2.Threshold(_grey, _mask, 128, 255, ThresholdTypes.Binary);
         Cv2.FindContours(_mask, out Point[][] contours, out _, RetrievalModes.External, ContourApproximationModes.ApproxSimple);
         return contours.Select(Cv2.BoundingRect).Where(r => r.Width * r.Height >= 16)
-            .Select(r => new ObjectDetection(r.X, r.Y, r.Right, r.Bottom, 0.9f, 0)).ToList();
+            .Select(r => new Detection(r.X, r.Y, r.Right, r.Bottom, 0.9f, 0)).ToList();
     }
 
     public void Dispose()

@@ -53,29 +53,29 @@ static int Latency(string[] models, int[] sizes, string[] layouts, int iters, st
         rows.Add(new() { ["model"] = "conv3x3-256x160x160", ["macs"] = 256L * 256 * 9 * 160 * 160, ["ms"] = ms, ["min_ms"] = min });
     }
     foreach (var name in models)
-    foreach (var layout in layouts)
-    {
-        using var model = ParNet.Create(name, new ParNetOptions { ChannelsLast = layout == "cl" });
-        model.eval();
-        foreach (bool fused in new[] { false, true })
+        foreach (var layout in layouts)
         {
-            if (fused) model.Fuse();
-            foreach (int size in sizes)
+            using var model = ParNet.Create(name, new ParNetOptions { ChannelsLast = layout == "cl" });
+            model.eval();
+            foreach (bool fused in new[] { false, true })
             {
-                using var x = randn(1, 3, size, size);
-                var (ms, min) = TimeMs(() =>
+                if (fused) model.Fuse();
+                foreach (int size in sizes)
                 {
-                    using var scope = NewDisposeScope();
-                    model.ForwardFeatures(x);
-                }, iters);
-                rows.Add(new()
-                {
-                    ["model"] = name, ["size"] = size, ["fused"] = fused, ["layout"] = layout, ["ms"] = ms, ["min_ms"] = min,
-                    ["macs"] = model.Macs(size, size, includeClassifier: false),
-                });
+                    using var x = randn(1, 3, size, size);
+                    var (ms, min) = TimeMs(() =>
+                    {
+                        using var scope = NewDisposeScope();
+                        model.ForwardFeatures(x);
+                    }, iters);
+                    rows.Add(new()
+                    {
+                        ["model"] = name, ["size"] = size, ["fused"] = fused, ["layout"] = layout, ["ms"] = ms, ["min_ms"] = min,
+                        ["macs"] = model.Macs(size, size, includeClassifier: false),
+                    });
+                }
             }
         }
-    }
     File.WriteAllText(outPath, JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["runtime"] = "torchsharp", ["malloc_tuning"] = MallocTuning.IsApplied, ["threads"] = get_num_threads(), ["rows"] = rows,

@@ -111,7 +111,7 @@ void Strip()
 {
     string input = opts["in"], output = opts["out"];
     var source = Checkpoint.Load(input);
-    using var m = Detector.Build(source, input);
+    using var m = source.BuildDetector(input);
     var notes = new Dictionary<string, string>(source.Info.Notes);
     if (opts.TryGetValue("note", out var note)) notes["made by"] = note;
     var stripped = new Checkpoint(source.Info with { Notes = notes });

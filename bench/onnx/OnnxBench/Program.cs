@@ -5,6 +5,7 @@ using Microsoft.ML.OnnxRuntime;
 using Onnx;
 using ParNetDetect.Backbone.Weights;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Inference;
 using ParNetDetect.Onnx;
 using ParNetDetect.Onnx.Quantization;
 using ParNetDetect.Platform;
@@ -53,7 +54,7 @@ void Export()
     {
         string path = Detector.ResolveWeights(weights);
         var checkpoint = Checkpoint.Load(path);
-        model = Detector.Build(checkpoint, path);
+        model = checkpoint.BuildDetector(path);
         info = checkpoint.Info;
     }
     using (model)
@@ -161,8 +162,11 @@ sealed class Backend : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         // The graph as ONNX Runtime runs it (layout and fusions applied), for its node count.
-        using (var dump = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                   OptimizedModelFilePath = optimized, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR })
+        using (var dump = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            OptimizedModelFilePath = optimized, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR
+        })
         using (new InferenceSession(path, dump)) { }
         var file = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         Nodes = file.Graph.Node.Count;

@@ -9,7 +9,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.History;
 using ParNetDetect.Service.Hosting;

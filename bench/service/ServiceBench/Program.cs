@@ -15,9 +15,11 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OpenCvSharp;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Inference;
+using ParNetDetect.Inference.Backends;
 using ParNetDetect.Platform;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Detection;
+using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Hosting;
 using ParNetDetect.Service.Pipeline;
 using static TorchSharp.torch;
@@ -186,7 +188,7 @@ static (double CallMs, double ForwardMs, double OverheadMs) DetectorSplit(Detect
         using (no_grad())
         {
             sw.Restart();
-            detector.Model.forward(x);
+            ((TorchDetectorBackend)detector.Backend).Model.forward(x);
         }
         double b = sw.Elapsed.TotalMilliseconds;
         if (i < 3) continue;
@@ -268,6 +270,6 @@ static Dictionary<string, string> ParseArgs(string[] args)
 sealed class NonOwning(IObjectDetector inner) : IObjectDetector
 {
     public IReadOnlyList<string> ClassNames => inner.ClassNames;
-    public IReadOnlyList<ObjectDetection> Detect(Mat bgr, float minScore) => inner.Detect(bgr, minScore);
+    public IReadOnlyList<Detection> Detect(Mat bgr, float minScore) => inner.Detect(bgr, minScore);
     public void Dispose() { }
 }

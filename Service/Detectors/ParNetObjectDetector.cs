@@ -1,0 +1,55 @@
+using OpenCvSharp;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.Inference;
+using ParNetDetect.Inference.Backends;
+using ParNetDetect.Platform;
+using ParNetDetect.Service.Configuration;
+
+namespace ParNetDetect.Service.Detectors;
+
+/// <summary>The service's detector port over the ParNet-YOLO <see cref="Detector"/> (fused, eval, no_grad).</summary>
+public sealed class ParNetObjectDetector : IObjectDetector
+{
+    readonly Detector _detector;
+    readonly float _iou;
+    DetectOptions _options;
+
+    public ParNetObjectDetector(Detector detector, float iou)
+    {
+        _detector = detector;
+        _iou = iou;
+        _options = new DetectOptions { IouThreshold = iou };
+    }
+
+    /// <summary>The service shares its cores with capture, decoding and HTTP threads: OpenMP threads must not spin.</summary>
+    public const OpenMpWait ThreadWaiting = OpenMpWait.Passive;
+
+    public static ParNetObjectDetector Load(DetectorOptions options)
+    {
+        TorchRuntime.Initialize(options.Threads, ThreadWaiting);
+        Detector detector;
+        try
+        {
+            detector = Detector.Load(options.Weights, new BackendOptions
+            {
+                Kind = options.Backend, Device = options.Device, Threads = options.Threads, ThreadsSpin = false,
+            });
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
+        {
+            throw new ConfigurationException($"{ServiceOptions.SectionName}:Detector:Weights: {e.Message}");
+        }
+        return new ParNetObjectDetector(detector, (float)options.IouThreshold);
+    }
+
+    public IReadOnlyList<string> ClassNames => _detector.ClassNames;
+
+    public IReadOnlyList<Detection> Detect(Mat bgr, float minScore)
+    {
+        // The options record is reused while the threshold stays the same (it does, per camera), not rebuilt per frame.
+        if (_options.ConfidenceThreshold != minScore) _options = new DetectOptions { ConfidenceThreshold = minScore, IouThreshold = _iou };
+        return _detector.Detect(bgr, _options);
+    }
+
+    public void Dispose() => _detector.Dispose();
+}
