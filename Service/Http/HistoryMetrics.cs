@@ -1,9 +1,11 @@
+using ParNetDetect.Service.History;
 using ParNetDetect.Service.Metrics;
 
-namespace ParNetDetect.Service.History;
+namespace ParNetDetect.Service.Http;
 
-/// <summary>The history's part of /metrics (Prometheus text); nothing while the history is off. Events the history
-/// dropped are in parnet_events_dropped_total{stage="history"} with the other sinks'.</summary>
+/// <summary>The history's part of /metrics (Prometheus text), beside the cameras' (HTTP writes /metrics; the history
+/// only counts); nothing while the history is off. Events the history dropped are in
+/// parnet_events_dropped_total{stage="history"} with the other sinks'.</summary>
 public static class HistoryMetrics
 {
     public static string Write(HistoryService history)
