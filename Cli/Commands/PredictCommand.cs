@@ -7,6 +7,7 @@ using ParNetDetect.CommandLine;
 using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.FileSafety;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Inference;
 using ParNetDetect.Inference.Backends;
 using ParNetDetect.Inference.Drawing;
@@ -14,19 +15,25 @@ using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Cli.Commands;
 
-/// <summary>`detect predict`: detections on images, a folder, a video file or a camera; annotated copies and JSON.</summary>
+/// <summary>
+/// `detect predict`: detections on images, a folder, a video file, a camera or a network stream; annotated copies and
+/// JSON. Videos, cameras and streams are read by Imaging's frame sources, as the service reads its cameras.
+/// </summary>
 public static class PredictCommand
 {
     static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
     static readonly string[] VideoExtensions = [".mp4", ".avi", ".mkv", ".mov", ".webm", ".m4v", ".mjpg", ".mjpeg"];
     const string DetectionsFile = "detections.json";
+    /// <summary>A camera or stream that drops is reopened as the service's cameras are (0.5 s, doubling); five
+    /// failed attempts in a row (about 15 s) end the run.</summary>
+    static readonly ReconnectPolicy Reconnect = new(TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(30), MaxAttempts: 5);
 
     public static Command Create(CommandLineApp app)
     {
         var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model " +
                                                     "(required unless --merge)");
-        var source = VerbOptions.Text("--source", "an image, a folder of images, a video file or a camera index (0, 1, ...) " +
-                                                  "(required unless --merge)");
+        var source = VerbOptions.Text("--source", "an image, a folder of images, a video file, a camera (0, 1, ... or /dev/videoN) " +
+                                                  "or a stream URL (rtsp://, http://, ...) (required unless --merge)");
         var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
         var conf = VerbOptions.Number("--conf", 0.25, "lowest score kept", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
@@ -37,16 +44,18 @@ public static class PredictCommand
         var force = VerbOptions.Flag("--force", "write into an --out folder that holds files (never over the source images or the weights)");
         var shard = VerbOptions.Text("--shard", "i/n: only the i-th of n parts of a folder of images; auto: i/n from the scheduler");
         var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: join the parts' detections.json into --out/detections.json");
-        var command = new Command("predict", "detect objects in an image, a folder, a video or a camera; annotated output + JSON")
+        var command = new Command("predict", "detect objects in an image, a folder, a video, a camera or a stream; annotated output + JSON")
         {
             weights, source, outDir, conf, iou, maxDet, frames, noSave, force, shard, merge,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
-            Images: annotated copies and detections.json (one entry per image) in --out. Video or camera: <name>.avi (MJPG,
-            annotated) and <name>.jsonl (one line per frame); a camera runs until Ctrl-C or --frames. Boxes are x1, y1,
-            x2, y2 in the source's pixels. --out is not written into if it holds files, unless --force; the source images
-            and the weights are never written over, not even then.
+            Images: annotated copies and detections.json (one entry per image) in --out. Video, camera or stream:
+            <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame); a camera or stream runs until Ctrl-C or
+            --frames, and is reopened when it drops (as `detect serve` does; five failed attempts in a row end the run).
+            Network streams are read through ffmpeg. Boxes are x1, y1, x2, y2 in the source's pixels. --out is not
+            written into if it holds files, unless --force; the source images and the weights are never written over,
+            not even then.
             --shard i/n (a folder only) detects the i-th of n contiguous parts of the folder, of equal work by image count
             and size (read from the headers); auto takes i/n from a Slurm array or Kubernetes Indexed Job
             (docs/cluster.md). --merge joins the parts' detections.json files, listed in shard order, into
@@ -74,9 +83,10 @@ public static class PredictCommand
     static int Run(string weights, string source, string outDir, DetectOptions options, BackendOptions backend, int maxFrames,
         bool save, bool force, ShardChoice? shard)
     {
-        bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
+        bool isCamera = FrameSources.IsCamera(source);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
-            throw new FileNotFoundException($"source {source} does not exist (image, folder, video or camera index).");
+            throw new FileNotFoundException(FrameSources.SchemeProblem(source) is { } problem ? $"source {problem}"
+                : $"source {source} does not exist (image, folder, video, camera index or stream URL).");
         bool isVideo = !isCamera && !Directory.Exists(source) && VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant());
         // Images are known before anything runs, so every file this run would write is checked first.
         IReadOnlyList<string> images = isCamera || isVideo ? [] : Directory.Exists(source) ? ListImages(source) : [source];
@@ -85,7 +95,9 @@ public static class PredictCommand
             images = ImageFilesShard.Select(images, shard.Shard);
             Console.WriteLine($"shard {shard.Shard} ({shard.Origin}): {images.Count} images");
         }
-        string stream = isCamera ? $"camera{camera}" : Path.GetFileNameWithoutExtension(source);
+        // A stream's URL may hold credentials: its outputs are just "stream".
+        string stream = FrameSources.DeviceIndex(source) is { } camera ? $"camera{camera}"
+            : isCamera ? "stream" : Path.GetFileNameWithoutExtension(source);
         if (save)
         {
             var outputs = new OutputGuard(force, [Detector.ResolveWeights(weights), .. isVideo ? [source] : images]);
@@ -99,19 +111,9 @@ public static class PredictCommand
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
         if (save) Directory.CreateDirectory(outDir);
 
-        if (isCamera)
-        {
-            using var capture = new VideoCapture(camera);
-            if (!capture.IsOpened()) throw new IOException($"camera {camera} could not be opened.");
-            return Stream(detector, capture, stream, outDir, options, save, maxFrames);
-        }
-        if (isVideo)
-        {
-            using var capture = new VideoCapture(source);
-            if (!capture.IsOpened()) throw new IOException($"{source}: could not be opened as a video.");
-            return Stream(detector, capture, stream, outDir, options, save, maxFrames);
-        }
-        return Images(detector, images, outDir, options, save);
+        return isCamera || isVideo
+            ? Stream(detector, new FrameSourceOptions(source), stream, outDir, options, save, maxFrames)
+            : Images(detector, images, outDir, options, save);
     }
 
     static List<string> ListImages(string folder)
@@ -171,19 +173,25 @@ public static class PredictCommand
         return ExitCodes.Ok;
     }
 
-    static int Stream(Detector detector, VideoCapture capture, string name, string outDir, DetectOptions options, bool save, int maxFrames)
+    static int Stream(Detector detector, FrameSourceOptions source, string name, string outDir, DetectOptions options, bool save, int maxFrames)
     {
         using var stop = new StopSignals("finishing the output files");
-        using var frame = new Mat();
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(stop.Token); // or --frames reached
+        using var buffer = new Mat();
         VideoWriter? writer = null;
         StreamWriter? lines = null;
-        double fps = capture.Fps is > 0 and < 1000 ? capture.Fps : 25;
+        double fps = 25;
         int frames = 0;
         var watch = Stopwatch.StartNew();
         var (videoFile, linesFile) = StreamFiles(outDir, name);
+        var reader = new ReconnectingReader(() => FrameSources.Create(source), Reconnect);
+        reader.Opened += opened => fps = opened.FramesPerSecond is > 0 and < 1000 ? opened.FramesPerSecond : 25;
+        reader.Reconnecting += attempt => Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{CredentialMask.Apply(attempt.Error)}; reconnecting in {attempt.Delay.TotalSeconds:0.0} s (attempt {attempt.Number})"));
+        ReadOutcome outcome;
         try
         {
-            while (!stop.Token.IsCancellationRequested && (maxFrames == 0 || frames < maxFrames) && capture.Read(frame) && !frame.Empty())
+            outcome = reader.Run(() => buffer, frame =>
             {
                 var detections = detector.Detect(frame, options);
                 if (save)
@@ -195,8 +203,8 @@ public static class PredictCommand
                     writer.Write(frame);
                 }
                 else Console.WriteLine($"frame {frames}: {Describe(detections, detector.ClassNames)}");
-                frames++;
-            }
+                if (++frames == maxFrames) done.Cancel();
+            }, done.Token);
         }
         finally
         {
@@ -205,8 +213,13 @@ public static class PredictCommand
         }
         double seconds = watch.Elapsed.TotalSeconds;
         string written = save ? $"; wrote {videoFile} and {linesFile}" : "";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{frames} frames in {seconds:F1} s ({frames / Math.Max(seconds, 1e-9):F1} fps){written}"));
+        if (frames > 0 || outcome.Error == null)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{frames} frames in {seconds:F1} s ({frames / Math.Max(seconds, 1e-9):F1} fps){written}"));
+        if (outcome.End == ReadEnd.GaveUp)
+            throw new IOException($"gave up after {Reconnect.MaxAttempts} attempts: {CredentialMask.Apply(outcome.Error!)}");
+        if (outcome.End == ReadEnd.Failed)
+            throw new IOException(CredentialMask.Apply(outcome.Error!));
         return frames > 0 ? 0 : 1;
     }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using ParNetDetect.Service.Cameras;
-using ParNetDetect.Service.Security;
+using ParNetDetect.Imaging.Video;
 
 namespace ParNetDetect.Service.Configuration;
 
@@ -109,9 +108,8 @@ public static partial class ServiceOptionsValidator
         check(CameraIdPattern().IsMatch(c.Id), $"{p}:Id", $"'{c.Id}' must be 1-64 letters, digits, '-' or '_'.");
         check(ids.Add(c.Id), $"{p}:Id", $"'{c.Id}' is used by another camera.");
         check(!string.IsNullOrWhiteSpace(c.Source), $"{p}:Source", "is required (file, /dev/videoN, device index, rtsp:// or http:// URL).");
-        if (FrameSources.SchemeOf(c.Source) is { } scheme)
-            check(FrameSources.NetworkUrl(c.Source) != null, $"{p}:Source", $"'{CredentialMask.Apply(c.Source)}' has scheme '{scheme}', " +
-                $"which is not one of {string.Join(", ", FrameSources.NetworkSchemes)}.");
+        if (FrameSources.SchemeProblem(c.Source) is { } problem)
+            check(false, $"{p}:Source", problem);
         range(c.FpsCap, 0, 1000, $"{p}:FpsCap");
         range(c.Confidence, 0, 1, $"{p}:Confidence");
         range(c.Width, 0, 16384, $"{p}:Width");

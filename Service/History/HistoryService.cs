@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Hosting;
+using ParNetDetect.Service.Lifecycle;
 using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.History;

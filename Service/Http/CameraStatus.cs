@@ -1,6 +1,6 @@
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Pipeline;
-using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Http;
 

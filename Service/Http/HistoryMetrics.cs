@@ -1,5 +1,4 @@
 using ParNetDetect.Service.History;
-using ParNetDetect.Service.Metrics;
 
 namespace ParNetDetect.Service.Http;
 

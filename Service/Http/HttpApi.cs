@@ -8,7 +8,6 @@ using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.History;
-using ParNetDetect.Service.Metrics;
 using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Http;
@@ -42,7 +41,8 @@ public static class HttpApi
             return Results.Json(new { ready, cameras = states, history = history.State }, EventJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All, dispatcher) + HistoryMetrics.Write(history), PrometheusText.ContentType));
+        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All.Select(c => c.MetricsSnapshot()).ToList(), dispatcher) +
+            HistoryMetrics.Write(history), PrometheusText.ContentType));
         app.MapEventsApi();
 
         var api = app.MapGroup("/api/cameras");

@@ -62,6 +62,13 @@ public sealed class CameraRuntime : IDisposable
     /// <summary>Sees every processed frame (the event history); set before the detection loop starts.</summary>
     public IFrameObserver? Observer { get; set; }
 
+    /// <summary>The camera's metrics with its connection and tracks, as /metrics exports them.</summary>
+    public CameraMetricsSnapshot MetricsSnapshot()
+    {
+        var health = Health.Snapshot();
+        return Metrics.Snapshot(Id, health.Reconnects, health.State == CameraState.Connected, TrackedObjects);
+    }
+
     /// <summary>Whether the fps cap lets this camera's next frame go to the detector now.</summary>
     public bool IsDue(DateTimeOffset now) => now >= _nextDue;
     public DateTimeOffset NextDue => _nextDue;

@@ -76,20 +76,15 @@ public class CameraShardTests
     public async Task AnInstanceThatOwnsNoCameraIdlesWithTheWatchdogFed()
     {
         string dir = TestVideos.TempDirectory();
-        string socketPath = Path.Combine(dir, "notify.sock");
-        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
-        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var notifier = new RecordingNotifier();
         // cam-04 hashes to shard 1 of 2 (pinned in Sharding.Tests), so shard 2/2 has nothing to run.
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("cam-04", TestVideos.MovingSquare(dir)));
         options.Shard = "2/2";
-        await using var host = await TestHost.StartAsync(options, dir, new SdNotify(socketPath, TimeSpan.FromMilliseconds(200)));
+        await using var host = await TestHost.StartAsync(options, dir, notifier, new SystemdWatchdog(TimeSpan.FromMilliseconds(200)));
 
         Assert.Equal("[]", await host.Client.GetStringAsync("/api/cameras"));
-        var buffer = new byte[512];
         using var timeout = new CancellationTokenSource(TestHost.StateTimeout);
-        string message;
-        do message = Encoding.UTF8.GetString(buffer, 0, await listener.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, timeout.Token));
-        while (!message.StartsWith("WATCHDOG=1", StringComparison.Ordinal));
+        while (!(await notifier.NextAsync(timeout.Token)).StartsWith("WATCHDOG=1", StringComparison.Ordinal)) { }
     }
 
     [SkippableFact]

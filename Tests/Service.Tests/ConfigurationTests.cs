@@ -1,4 +1,5 @@
-using ParNetDetect.Service.Cameras;
+using Microsoft.Extensions.Options;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Hosting;
 
@@ -178,24 +179,42 @@ public class ConfigurationTests
     }
 
     [Fact]
-    public void HistoryAndHomeAssistantSettingsAreCheckedWithTheRest()
+    public void HistoryAndHomeAssistantSettingsAreCheckedWithTheRestWhenReadAndWhenTheHostIsBuilt()
     {
-        string json = """
+        var configuration = ServiceConfiguration.Load(WriteJson("""
             { "Detect": {
                 "Cameras": [ { "Id": "a", "Source": "x", "History": { "Clip": true, "PreRollSeconds": 120, "MaxDiskMB": 0 } } ],
+                "Events": { "JsonLinesPath": "" },
                 "History": { "QueueCapacity": 0, "RetentionIntervalSeconds": "often" },
                 "Mqtt": { "Enabled": true, "HomeAssistant": { "Enabled": true, "DiscoveryPrefix": "home/#" } } } }
-            """;
-        var e = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(json))));
-        Assert.Equal("""
-            invalid configuration:
-              Detect:Cameras:0:History:Clip: unknown setting (misspelt?).
-              Detect:History:RetentionIntervalSeconds: 'often' is not a valid Double.
-              Detect:History:QueueCapacity: must be in [1, 1000000] (got 0).
-              Detect:Cameras:0:History:PreRollSeconds: must be in [0, 60] (got 120).
-              Detect:Cameras:0:History:MaxDiskMB: must be in [1, 1000000000] (got 0).
-              Detect:Mqtt:HomeAssistant:DiscoveryPrefix: must be non-empty and free of the wildcards '#' and '+'.
-            """.ReplaceLineEndings("\n").TrimEnd(), e.Message);
+            """));
+        string[] expected =
+        [
+            "Detect:Cameras:0:History:Clip: unknown setting (misspelt?).",
+            "Detect:History:RetentionIntervalSeconds: 'often' is not a valid Double.",
+            "Detect:History:QueueCapacity: must be in [1, 1000000] (got 0).",
+            "Detect:Cameras:0:History:PreRollSeconds: must be in [0, 60] (got 120).",
+            "Detect:Cameras:0:History:MaxDiskMB: must be in [1, 1000000000] (got 0).",
+            "Detect:Mqtt:HomeAssistant:DiscoveryPrefix: must be non-empty and free of the wildcards '#' and '+'.",
+        ];
+        var read = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(configuration));
+        Assert.Equal(ConfigurationException.Listing(expected).Message, read.Message);
+        var built = Assert.Throws<OptionsValidationException>(() =>
+            ServiceHost.Build(configuration, new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() }));
+        Assert.Equal(expected, built.Failures);
+    }
+
+    [Fact]
+    public void TheHostReadsItsOptionsThroughIOptionsAndOneValidationExceptionNamesEveryBadField()
+    {
+        var configuration = ServiceConfiguration.Load(WriteJson("""
+            { "Detect": { "Cameras": [ { "Id": "a", "Source": "x", "FpsCap": "fast", "Confidence": 2 } ],
+                          "Events": { "JsonLinesPath": "" } } }
+            """));
+        var e = Assert.Throws<OptionsValidationException>(() =>
+            ServiceHost.Build(configuration, new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() }));
+        Assert.Equal(["Detect:Cameras:0:FpsCap: 'fast' is not a valid Double.", "Detect:Cameras:0:Confidence: must be in [0, 1] (got 2)."],
+            e.Failures);
     }
 
     [Fact]
