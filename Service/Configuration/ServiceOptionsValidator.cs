@@ -52,7 +52,6 @@ public static partial class ServiceOptionsValidator
         Range(o.Events.RetainedFiles, 0, 1000, "Events:RetainedFiles");
         Range(o.Events.QueueCapacity, 1, 1_000_000, "Events:QueueCapacity");
         Range(o.Events.MaxSnapshotsPerCamera, 1, 10_000_000, "Events:MaxSnapshotsPerCamera");
-        HistoryOptionsValidator.Validate(o, Check, Range);
 
         if (o.Mqtt.Enabled)
         {
@@ -88,10 +87,11 @@ public static partial class ServiceOptionsValidator
         return errors;
     }
 
-    /// <summary>Throws one <see cref="ConfigurationException"/> listing every problem, if any.</summary>
+    /// <summary>Throws one <see cref="ConfigurationException"/> listing every problem, if any: these checks and the
+    /// history's (<see cref="HistoryOptionsValidator"/>), as the options system runs them for a configuration.</summary>
     public static void ThrowIfInvalid(ServiceOptions o)
     {
-        var errors = Validate(o);
+        var errors = Validate(o).Concat(HistoryOptionsValidator.Problems(o)).ToList();
         if (errors.Count > 0)
             throw ConfigurationException.Listing(errors);
     }

@@ -202,6 +202,9 @@ public class ConfigurationTests
         var built = Assert.Throws<OptionsValidationException>(() =>
             ServiceHost.Build(configuration, new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() }));
         Assert.Equal(expected, built.Failures);
+        // Options made in code (tests, benchmarks) are checked the same way.
+        var inCode = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x" }], History = new HistoryOptions { QueueCapacity = 0 } };
+        Assert.Contains(expected[2], Assert.Throws<ConfigurationException>(() => ServiceOptionsValidator.ThrowIfInvalid(inCode)).Message);
     }
 
     [Fact]
