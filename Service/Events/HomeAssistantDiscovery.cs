@@ -9,11 +9,12 @@ namespace ParNetDetect.Service.Events;
 public readonly record struct RetainedMessage(string Topic, byte[] Payload, string ContentType);
 
 /// <summary>
-/// Home Assistant's MQTT discovery for every camera: per label (the camera's Classes, else every class of the model),
+/// Home Assistant's MQTT discovery for every camera of this instance: per label (the camera's Classes, else every class of the model),
 /// for the whole frame and for each zone, an occupancy binary sensor and a count sensor, both reading one retained
 /// count topic ({prefix}/{camera}/objects/{label}, {prefix}/{camera}/zones/{zone}/{label}); and the latest event
 /// snapshot as an MQTT camera ({prefix}/{camera}/snapshot). Configs, counts and the snapshot are retained and sent
-/// again on every (re)connect, and every entity follows {prefix}/status, so Home Assistant is right after either
+/// again on every (re)connect, and every entity follows the status topic ({prefix}/status, or the instance's own
+/// under shards), so Home Assistant is right after either
 /// side restarts. Counts follow the event stream: an object counts from "new" until "gone" (or "end"), in the zones
 /// it entered and has not left. Used from the dispatcher's thread, except <see cref="OfferSnapshot"/>.
 /// </summary>
@@ -126,7 +127,7 @@ public sealed class HomeAssistantDiscovery
         {
             ["name"] = name,
             ["unique_id"] = uniqueId,
-            ["availability_topic"] = $"{_mqtt.TopicPrefix}/status",
+            ["availability_topic"] = MqttEventSink.StatusTopicOf(_mqtt),
             ["payload_available"] = "online",
             ["payload_not_available"] = "offline",
             ["device"] = device.DeepClone(),

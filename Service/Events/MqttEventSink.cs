@@ -22,7 +22,11 @@ public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> lo
 
     public string Name => "mqtt";
     public long Dropped { get; private set; }
-    public string StatusTopic => string.IsNullOrEmpty(options.StatusTopic) ? $"{options.TopicPrefix}/status" : options.StatusTopic;
+    public string StatusTopic => StatusTopicOf(options);
+
+    /// <summary>Detect:Mqtt:StatusTopic, else {prefix}/status: where "online" and "offline" go (and Home Assistant looks).</summary>
+    public static string StatusTopicOf(MqttOptions options) =>
+        string.IsNullOrEmpty(options.StatusTopic) ? $"{options.TopicPrefix}/status" : options.StatusTopic;
 
     public async Task StartAsync(CancellationToken ct) => await TryConnectAsync(ct);
 

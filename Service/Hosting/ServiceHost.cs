@@ -118,10 +118,11 @@ public static class ServiceHost
                 options.Mqtt.HomeAssistant.Enabled ? HomeAssistant(sp, options) : null);
     }
 
-    /// <summary>Home Assistant discovery, shown the history's event snapshots as they are saved.</summary>
+    /// <summary>Home Assistant discovery of this instance's cameras, shown the history's event snapshots as they are saved.</summary>
     static HomeAssistantDiscovery HomeAssistant(IServiceProvider sp, ServiceOptions options)
     {
-        var discovery = new HomeAssistantDiscovery(options.Mqtt, options.Cameras, sp.GetRequiredService<IObjectDetector>().ClassNames);
+        var discovery = new HomeAssistantDiscovery(options.Mqtt, sp.GetRequiredService<CameraRegistry>().All.Select(c => c.Options),
+            sp.GetRequiredService<IObjectDetector>().ClassNames);
         sp.GetRequiredService<HistoryService>().SnapshotSaved += discovery.OfferSnapshot;
         return discovery;
     }

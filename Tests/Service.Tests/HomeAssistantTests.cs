@@ -33,6 +33,17 @@ public class HomeAssistantTests
 
     static Message? Last(ConcurrentQueue<Message> received, string topic) => received.LastOrDefault(m => m.Topic == topic);
 
+    [Fact]
+    public void UnderShardsEveryEntityFollowsTheInstancesOwnStatusTopic()
+    {
+        var mqtt = new MqttOptions { TopicPrefix = "test", HomeAssistant = new HomeAssistantOptions { Enabled = true } };
+        var cam = new CameraOptions { Id = "yard", Source = "x", Zones = [new ZoneOptions { Name = "gate", Points = [[0, 0], [1, 0], [1, 1]] }] };
+        Cameras.CameraShard.Resolve(new ServiceOptions { Shard = "1/2", Cameras = [cam] }).ApplyTo(mqtt);
+        var configs = new Events.HomeAssistantDiscovery(mqtt, [cam], ["square", "circle"]).Configs().ToList();
+        Assert.Equal(9, configs.Count); // two labels, whole frame and one zone, two entities each; and the snapshot camera
+        Assert.All(configs, c => Assert.Equal("test/status/1", JsonDocument.Parse(c.Payload).RootElement.GetProperty("availability_topic").GetString()));
+    }
+
     [SkippableFact]
     public async Task DiscoveryCountsAndSnapshotAreRetainedSoHomeAssistantIsRightAfterEitherSideRestarts()
     {
