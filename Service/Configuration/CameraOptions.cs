@@ -28,6 +28,7 @@ public sealed class CameraOptions
     public TrackerOptions Tracker { get; set; } = new();
     /// <summary>Attach an annotated JPEG to "entered" and "new" events.</summary>
     public bool Snapshots { get; set; }
+    public CameraHistoryOptions History { get; set; } = new();
     /// <summary>Network sources: frame size ffmpeg scales to; 0 keeps the stream's own size (probed with ffprobe).</summary>
     public int Width { get; set; }
     public int Height { get; set; }

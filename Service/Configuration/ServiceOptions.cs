@@ -14,6 +14,7 @@ public sealed class ServiceOptions
     public DetectorOptions Detector { get; set; } = new();
     public List<CameraOptions> Cameras { get; set; } = new();
     public EventOptions Events { get; set; } = new();
+    public HistoryOptions History { get; set; } = new();
     public MqttOptions Mqtt { get; set; } = new();
     public HttpOptions Http { get; set; } = new();
     public LoggingOptions Logging { get; set; } = new();
@@ -77,6 +78,7 @@ public sealed class MqttOptions
     public string? StatusTopic { get; set; }
     /// <summary>Also publish every processed frame's detections (QoS 0), not just object events.</summary>
     public bool PublishDetections { get; set; } = true;
+    public HomeAssistantOptions HomeAssistant { get; set; } = new();
 }
 
 public sealed class HttpOptions

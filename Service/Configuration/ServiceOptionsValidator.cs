@@ -87,10 +87,11 @@ public static partial class ServiceOptionsValidator
         return errors;
     }
 
-    /// <summary>Throws one <see cref="ConfigurationException"/> listing every problem, if any.</summary>
+    /// <summary>Throws one <see cref="ConfigurationException"/> listing every problem, if any: these checks and the
+    /// history's (<see cref="HistoryOptionsValidator"/>), as the options system runs them for a configuration.</summary>
     public static void ThrowIfInvalid(ServiceOptions o)
     {
-        var errors = Validate(o);
+        var errors = Validate(o).Concat(HistoryOptionsValidator.Problems(o)).ToList();
         if (errors.Count > 0)
             throw ConfigurationException.Listing(errors);
     }

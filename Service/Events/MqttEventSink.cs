@@ -10,9 +10,10 @@ namespace ParNetDetect.Service.Events;
 /// Publishes to an MQTT broker: object events on {prefix}/{camera}/events (QoS 1), frame reports on
 /// {prefix}/{camera}/detections (QoS 0), and "online"/"offline" retained on {prefix}/status, "offline" doubling as
 /// the last will so subscribers see a crash. While the broker is unreachable, messages are dropped (counted) and
-/// a reconnect is tried at most every few seconds; detection never waits on the network.
+/// a reconnect is tried at most every few seconds; detection never waits on the network. With Home Assistant
+/// discovery on, its retained configs and states go out on every connect, and its counts and snapshots as they change.
 /// </summary>
-public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> logger) : IEventSink
+public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> logger, HomeAssistantDiscovery? homeAssistant = null) : IEventSink
 {
     static readonly TimeSpan RetryEvery = TimeSpan.FromSeconds(5);
     readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
@@ -21,7 +22,11 @@ public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> lo
 
     public string Name => "mqtt";
     public long Dropped { get; private set; }
-    public string StatusTopic => string.IsNullOrEmpty(options.StatusTopic) ? $"{options.TopicPrefix}/status" : options.StatusTopic;
+    public string StatusTopic => StatusTopicOf(options);
+
+    /// <summary>Detect:Mqtt:StatusTopic, else {prefix}/status: where "online" and "offline" go (and Home Assistant looks).</summary>
+    public static string StatusTopicOf(MqttOptions options) =>
+        string.IsNullOrEmpty(options.StatusTopic) ? $"{options.TopicPrefix}/status" : options.StatusTopic;
 
     public async Task StartAsync(CancellationToken ct) => await TryConnectAsync(ct);
 
@@ -43,6 +48,8 @@ public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> lo
         {
             await _client.ConnectAsync(builder.Build(), ct);
             await PublishAsync(StatusTopic, "online"u8.ToArray(), MqttQualityOfServiceLevel.AtLeastOnce, retain: true, ct);
+            foreach (var m in homeAssistant == null ? [] : homeAssistant.Configs().Concat(homeAssistant.States()))
+                await PublishAsync(m.Topic, m.Payload, MqttQualityOfServiceLevel.AtLeastOnce, retain: true, ct, m.ContentType);
             logger.LogInformation("MQTT connected to {Host}:{Port}", options.Host, options.Port);
             _wasConnected = true;
             return true;
@@ -57,20 +64,29 @@ public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> lo
         }
     }
 
-    public Task WriteEventAsync(ObjectEvent e, CancellationToken ct) =>
-        SendAsync($"{options.TopicPrefix}/{e.CameraId}/events", EventJson.Serialize(e), MqttQualityOfServiceLevel.AtLeastOnce, ct);
+    public async Task WriteEventAsync(ObjectEvent e, CancellationToken ct)
+    {
+        await SendAsync($"{options.TopicPrefix}/{e.CameraId}/events", EventJson.Serialize(e), MqttQualityOfServiceLevel.AtLeastOnce, ct);
+        if (homeAssistant != null) await SendRetainedAsync(homeAssistant.Changes(e), ct);
+    }
 
     public Task WriteReportAsync(FrameReport report, CancellationToken ct) =>
         options.PublishDetections
             ? SendAsync($"{options.TopicPrefix}/{report.CameraId}/detections", EventJson.Serialize(report), MqttQualityOfServiceLevel.AtMostOnce, ct)
             : Task.CompletedTask;
 
-    async Task SendAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, CancellationToken ct)
+    async Task SendRetainedAsync(IEnumerable<RetainedMessage> messages, CancellationToken ct)
+    {
+        foreach (var m in messages) await SendAsync(m.Topic, m.Payload, MqttQualityOfServiceLevel.AtLeastOnce, ct, retain: true, m.ContentType);
+    }
+
+    async Task SendAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, CancellationToken ct, bool retain = false,
+        string contentType = "application/json")
     {
         if (!await TryConnectAsync(ct)) { Dropped++; return; }
         try
         {
-            await PublishAsync(topic, payload, qos, retain: false, ct);
+            await PublishAsync(topic, payload, qos, retain, ct, contentType);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -79,16 +95,19 @@ public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> lo
         }
     }
 
-    Task PublishAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct) =>
+    Task PublishAsync(string topic, byte[] payload, MqttQualityOfServiceLevel qos, bool retain, CancellationToken ct,
+        string contentType = "application/json") =>
         _client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
             .WithQualityOfServiceLevel(qos)
             .WithRetainFlag(retain)
-            .WithContentType("application/json")
+            .WithContentType(contentType)
             .Build(), ct);
 
-    public Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
+    /// <summary>Sends Home Assistant the newest event snapshots (they come from the history writer's thread).</summary>
+    public Task FlushAsync(CancellationToken ct) =>
+        homeAssistant == null ? Task.CompletedTask : SendRetainedAsync(homeAssistant.TakeSnapshots(), ct);
 
     public async ValueTask DisposeAsync()
     {

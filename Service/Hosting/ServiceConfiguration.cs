@@ -61,8 +61,9 @@ public static class ServiceConfiguration
 
     /// <summary>
     /// Registers the service's options: the "Detect" section of <paramref name="configuration"/>, bound and validated
-    /// by <see cref="ServiceOptionsSetup"/> when first read, and at the latest when the host starts (ValidateOnStart).
-    /// A bad configuration is one <see cref="OptionsValidationException"/> whose failures name every bad field.
+    /// by <see cref="ServiceOptionsSetup"/> and <see cref="HistoryOptionsValidator"/> when first read, and at the
+    /// latest when the host starts (ValidateOnStart). A bad configuration is one <see cref="OptionsValidationException"/>
+    /// whose failures name every bad field.
     /// </summary>
     public static OptionsBuilder<ServiceOptions> AddServiceOptions(this IServiceCollection services,
         IConfiguration configuration, bool checkOutputPaths)
@@ -70,20 +71,22 @@ public static class ServiceConfiguration
         var setup = new ServiceOptionsSetup(configuration, checkOutputPaths);
         services.AddSingleton<IConfigureOptions<ServiceOptions>>(setup);
         services.AddSingleton<IValidateOptions<ServiceOptions>>(setup);
+        services.AddSingleton<IValidateOptions<ServiceOptions>, HistoryOptionsValidator>();
         return services.AddOptions<ServiceOptions>().ValidateOnStart();
     }
 
     /// <summary>
-    /// The options as the host binds and validates them (<see cref="ServiceOptionsSetup"/>, through the options
-    /// system's own factory), but without the output-path checks, which create folders: for reading a configuration
-    /// without running it. Throws one <see cref="ConfigurationException"/> naming every bad field.
+    /// The options as the host binds and validates them (<see cref="ServiceOptionsSetup"/> and
+    /// <see cref="HistoryOptionsValidator"/>, through the options system's own factory), but without the output-path
+    /// checks, which create folders: for reading a configuration without running it. Throws one
+    /// <see cref="ConfigurationException"/> naming every bad field.
     /// </summary>
     public static ServiceOptions Bind(IConfiguration configuration)
     {
         var setup = new ServiceOptionsSetup(configuration, checkOutputPaths: false);
         try
         {
-            return new OptionsFactory<ServiceOptions>([setup], [], [setup]).Create(Options.DefaultName);
+            return new OptionsFactory<ServiceOptions>([setup], [], [setup, new HistoryOptionsValidator()]).Create(Options.DefaultName);
         }
         catch (OptionsValidationException e)
         {

@@ -11,6 +11,7 @@ using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.History;
 using ParNetDetect.Service.Http;
 using ParNetDetect.Service.Pipeline;
 using ParNetDetect.Service.Systemd;
@@ -35,10 +36,11 @@ public sealed class ServiceHostSettings
 }
 
 /// <summary>
-/// Builds the service: a Kestrel web application whose hosted services are the event dispatcher, the detection
-/// loop (with one capture thread per camera) and the systemd watchdog heartbeat. They start once Kestrel has bound
-/// its addresses (<see cref="Lifecycle.AfterListeningService"/>). Stop order is the reverse of registration, so
-/// cameras and the loop stop first and the dispatcher then drains and flushes every sink.
+/// Builds the service: a Kestrel web application whose hosted services are the event history, the event
+/// dispatcher, the detection loop (with one capture thread per camera) and the systemd watchdog heartbeat. They start
+/// once Kestrel has bound its addresses (<see cref="Lifecycle.AfterListeningService"/>). Stop order is the reverse of
+/// registration, so cameras and the loop stop first, the dispatcher then drains and flushes every sink, and the
+/// history writes the last events and clips.
 /// </summary>
 public static class ServiceHost
 {
@@ -65,7 +67,9 @@ public static class ServiceHost
         // Run by systemd: its lifetime sends READY=1 once everything has started, and STOPPING=1.
         services.AddSystemd();
         services.AddOptions<HostOptions>().Configure<ServiceOptions>((h, o) => h.ShutdownTimeout = TimeSpan.FromSeconds(o.ShutdownTimeoutSeconds));
-        services.AddSerilog((sp, lc) => ServiceLogging.Configure(lc, sp.GetRequiredService<ServiceOptions>().Logging));
+        // Each host its own logger, not the static Log.Logger: with several hosts in one process (tests, benchmarks)
+        // the static one would send every host's lines to the last one built, and the first to stop would close it.
+        services.AddSerilog((sp, lc) => ServiceLogging.Configure(lc, sp.GetRequiredService<ServiceOptions>().Logging), preserveStaticLogger: true);
         // This instance's cameras; with more than one instance its MQTT client id and status topic get the shard index.
         services.AddSingleton(sp =>
         {
@@ -82,6 +86,9 @@ public static class ServiceHost
         services.AddSingleton<PipelineActivity>();
         services.AddSingleton(sp => settings.CreateDetector(sp.GetRequiredService<ServiceOptions>().Detector));
         services.AddSingleton<CameraRegistry>();
+        // Before the dispatcher, so it stops after it: the last events reach the database before it closes.
+        services.AddSingleton<HistoryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryService>());
         // The same instances are resolved by the API (dispatcher drops) and run as hosted services.
         services.AddSingleton(sp => new EventDispatcher(Sinks(sp), sp.GetRequiredService<ServiceOptions>(),
             sp.GetRequiredService<ILogger<EventDispatcher>>()));
@@ -103,9 +110,20 @@ public static class ServiceHost
     static IEnumerable<IEventSink> Sinks(IServiceProvider sp)
     {
         var options = sp.GetRequiredService<ServiceOptions>();
+        if (options.History.Enabled) yield return new HistorySink(sp.GetRequiredService<HistoryService>());
         if (!string.IsNullOrWhiteSpace(options.Events.JsonLinesPath))
             yield return new JsonLinesEventSink(options.Events, sp.GetRequiredService<ILogger<JsonLinesEventSink>>());
         if (options.Mqtt.Enabled)
-            yield return new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>());
+            yield return new MqttEventSink(options.Mqtt, sp.GetRequiredService<ILogger<MqttEventSink>>(),
+                options.Mqtt.HomeAssistant.Enabled ? HomeAssistant(sp, options) : null);
+    }
+
+    /// <summary>Home Assistant discovery of this instance's cameras, shown the history's event snapshots as they are saved.</summary>
+    static HomeAssistantDiscovery HomeAssistant(IServiceProvider sp, ServiceOptions options)
+    {
+        var discovery = new HomeAssistantDiscovery(options.Mqtt, sp.GetRequiredService<CameraRegistry>().All.Select(c => c.Options),
+            sp.GetRequiredService<IObjectDetector>().ClassNames);
+        sp.GetRequiredService<HistoryService>().SnapshotSaved += discovery.OfferSnapshot;
+        return discovery;
     }
 }

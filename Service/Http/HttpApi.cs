@@ -7,14 +7,16 @@ using Microsoft.Extensions.DependencyInjection;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.History;
 using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Http;
 
 /// <summary>
-/// The HTTP surface: / (live page), /healthz (liveness), /readyz (every camera's state; 503 until all are
-/// connected), /metrics (Prometheus), /api/cameras, /api/cameras/{id}/latest (JSON), /latest.jpg and
-/// /stream.mjpg (annotated, multipart/x-mixed-replace).
+/// The HTTP surface: / (live page), /healthz (liveness), /readyz (every camera's state and the history's; 503 until
+/// all cameras are connected, and while the history is unavailable or its disk low), /metrics (Prometheus),
+/// /api/cameras, /api/cameras/{id}/latest (JSON), /latest.jpg and /stream.mjpg (annotated,
+/// multipart/x-mixed-replace), and the event history's /api/events (<see cref="EventsApi"/>).
 /// </summary>
 public static class HttpApi
 {
@@ -25,6 +27,7 @@ public static class HttpApi
         if (!string.IsNullOrEmpty(options.ApiKey)) app.Use(ApiKeyCheck.Middleware(options.ApiKey));
         var cameras = app.Services.GetRequiredService<CameraRegistry>();
         var dispatcher = app.Services.GetRequiredService<EventDispatcher>();
+        var history = app.Services.GetRequiredService<HistoryService>();
         // Open MJPEG streams end when shutdown starts; otherwise Kestrel would wait the whole shutdown timeout for them.
         var stopping = app.Lifetime.ApplicationStopping;
         string page = LivePage();
@@ -34,12 +37,13 @@ public static class HttpApi
         app.MapGet("/readyz", () =>
         {
             var states = cameras.All.ToDictionary(c => c.Id, c => c.Health.State);
-            bool ready = states.Values.All(s => s is CameraState.Connected or CameraState.Ended);
-            return Results.Json(new { ready, cameras = states }, EventJson.Options,
+            bool ready = states.Values.All(s => s is CameraState.Connected or CameraState.Ended) && history.Healthy;
+            return Results.Json(new { ready, cameras = states, history = history.State }, EventJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All.Select(c => c.MetricsSnapshot()).ToList(), dispatcher),
-            PrometheusText.ContentType));
+        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All.Select(c => c.MetricsSnapshot()).ToList(), dispatcher) +
+            HistoryMetrics.Write(history), PrometheusText.ContentType));
+        app.MapEventsApi();
 
         var api = app.MapGroup("/api/cameras");
         string shard = cameras.Shard.Shard.ToString();

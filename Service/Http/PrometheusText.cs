@@ -51,7 +51,8 @@ public static class PrometheusText
 
     static string Label(CameraMetricsSnapshot c) => $"camera=\"{c.CameraId}\""; // ids are [A-Za-z0-9_-], nothing to escape
 
-    sealed class Writer
+    /// <summary>Families and histograms in the exposition format; other components write theirs with it too.</summary>
+    public sealed class Writer
     {
         readonly StringBuilder _sb = new();
 

@@ -59,6 +59,8 @@ public sealed class CameraRuntime : IDisposable
     /// <summary>The last processed frame's objects, or null before the first.</summary>
     public FrameReport? Latest => _latest;
     public int TrackedObjects { get; private set; }
+    /// <summary>Sees every processed frame (the event history); set before the detection loop starts.</summary>
+    public IFrameObserver? Observer { get; set; }
 
     /// <summary>The camera's metrics with its connection and tracks, as /metrics exports them.</summary>
     public CameraMetricsSnapshot MetricsSnapshot()
@@ -120,6 +122,7 @@ public sealed class CameraRuntime : IDisposable
         bool snapshot = Options.Snapshots && _events.Any(e => e.Type is TrackEventType.New or TrackEventType.Entered);
         byte[]? jpeg = Feed.Wanted || snapshot ? _annotator.Encode(image, report) : null;
         if (jpeg != null) Feed.Publish(jpeg);
+        Observer?.Observe(image, report, TrackedObjects); // before the events, so their frames are there for the history
         if (dispatcher == null) return;
 
         string? snapshotFile = snapshot ? SaveSnapshot(jpeg!, report.ProcessedAt) : null;

@@ -179,6 +179,35 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void HistoryAndHomeAssistantSettingsAreCheckedWithTheRestWhenReadAndWhenTheHostIsBuilt()
+    {
+        var configuration = ServiceConfiguration.Load(WriteJson("""
+            { "Detect": {
+                "Cameras": [ { "Id": "a", "Source": "x", "History": { "Clip": true, "PreRollSeconds": 120, "MaxDiskMB": 0 } } ],
+                "Events": { "JsonLinesPath": "" },
+                "History": { "QueueCapacity": 0, "RetentionIntervalSeconds": "often" },
+                "Mqtt": { "Enabled": true, "HomeAssistant": { "Enabled": true, "DiscoveryPrefix": "home/#" } } } }
+            """));
+        string[] expected =
+        [
+            "Detect:Cameras:0:History:Clip: unknown setting (misspelt?).",
+            "Detect:History:RetentionIntervalSeconds: 'often' is not a valid Double.",
+            "Detect:History:QueueCapacity: must be in [1, 1000000] (got 0).",
+            "Detect:Cameras:0:History:PreRollSeconds: must be in [0, 60] (got 120).",
+            "Detect:Cameras:0:History:MaxDiskMB: must be in [1, 1000000000] (got 0).",
+            "Detect:Mqtt:HomeAssistant:DiscoveryPrefix: must be non-empty and free of the wildcards '#' and '+'.",
+        ];
+        var read = Assert.Throws<ConfigurationException>(() => ServiceConfiguration.Bind(configuration));
+        Assert.Equal(ConfigurationException.Listing(expected).Message, read.Message);
+        var built = Assert.Throws<OptionsValidationException>(() =>
+            ServiceHost.Build(configuration, new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() }));
+        Assert.Equal(expected, built.Failures);
+        // Options made in code (tests, benchmarks) are checked the same way.
+        var inCode = new ServiceOptions { Cameras = [new CameraOptions { Id = "a", Source = "x" }], History = new HistoryOptions { QueueCapacity = 0 } };
+        Assert.Contains(expected[2], Assert.Throws<ConfigurationException>(() => ServiceOptionsValidator.ThrowIfInvalid(inCode)).Message);
+    }
+
+    [Fact]
     public void TheHostReadsItsOptionsThroughIOptionsAndOneValidationExceptionNamesEveryBadField()
     {
         var configuration = ServiceConfiguration.Load(WriteJson("""
@@ -210,6 +239,8 @@ public class DeployFilesTests
     {
         var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(RepoFile("deploy/appsettings.example.json")));
         Assert.Equal(["driveway", "desk"], o.Cameras.Select(c => c.Id));
+        Assert.True(o.Cameras[0].History.Clips);
+        Assert.True(o.Mqtt.HomeAssistant.Enabled);
     }
 
     [Fact]
@@ -220,6 +251,8 @@ public class DeployFilesTests
         Assert.Contains($"`{DemoConfiguration.SnapshotFolder}/`", doc);
         Assert.Contains($"| `Events:JsonLinesPath` | `{new EventOptions().JsonLinesPath}` |", doc);
         Assert.Contains($"| `Events:SnapshotDirectory` | `{new EventOptions().SnapshotDirectory}` |", doc);
+        Assert.Contains($"`{DemoConfiguration.HistoryFolder}/`", doc);
+        Assert.Contains($"| `History:Directory` | `{new HistoryOptions().Directory}` |", doc);
     }
 
     [Fact]

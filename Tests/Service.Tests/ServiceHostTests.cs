@@ -139,6 +139,8 @@ public class ServiceHostTests
         var http = host.Client;
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/cameras")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.DeleteAsync("/api/events/1")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/cameras?api_key=s3cret-s3cret-s3cret")).StatusCode);
         var request = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { { "X-Api-Key", "s3cret-s3cret-s3cret" } } };
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request)).StatusCode);

@@ -28,6 +28,19 @@ public sealed class ExternalProcess : IDisposable
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(extraDirs)
             .Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
+    /// <summary>Runs a tool to its end and returns its standard output; fails the test on a non-zero exit.</summary>
+    public static string Output(string file, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (string a in args) info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{file} exited {process.ExitCode}: {stderr.Result}");
+        return stdout;
+    }
+
     public static int FreeTcpPort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);

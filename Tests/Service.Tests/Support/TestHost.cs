@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Systemd;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.History;
 using ParNetDetect.Service.Hosting;
 using ParNetDetect.Service.Pipeline;
 using ParNetDetect.Service.Systemd;
@@ -33,6 +34,8 @@ public sealed class TestHost : IAsyncDisposable
     {
         Cameras = cameras.ToList(),
         Events = new EventOptions { JsonLinesPath = Path.Combine(directory, "events.jsonl"), SnapshotDirectory = Path.Combine(directory, "snapshots") },
+        // No free-space minimum: a test machine's disk must not decide whether clips are written.
+        History = new HistoryOptions { Directory = Path.Combine(directory, "history"), MinFreeDiskMB = 0 },
         Http = new HttpOptions { Urls = "http://127.0.0.1:0" },
         Logging = new LoggingOptions { Level = "Warning" },
         // Generous: a stop that takes this long has ignored cancellation; a loaded machine stays well inside it.
@@ -69,6 +72,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public CameraRegistry Cameras => App.Services.GetRequiredService<CameraRegistry>();
     public EventDispatcher Dispatcher => App.Services.GetRequiredService<EventDispatcher>();
+    public HistoryService History => App.Services.GetRequiredService<HistoryService>();
 
     /// <summary>How long a test waits for a state before failing. Generous, because the test projects run in
     /// parallel on small machines; a passing test never waits it out, since every wait ends when the state holds.</summary>

@@ -5,8 +5,10 @@
 //          detector frames/s and the process's CPU use for each.
 //   soak:  the service on a looping video in real time with an MJPEG viewer attached; resident memory sampled
 //          every 10 s into a CSV, growth after warm-up and the slot's skipped/captured counts at the end.
-// usage: service-bench speed|motion|soak --weights FILE|demo|random:<variant>:<size> --video FILE [--seconds N] [--out DIR]
-//        [--fps-cap N]  (detector frames/s cap; 0 = flat out)  [--backend onnx|torch]  (default onnx, as `detect serve`)
+//   history-api, history-record: the event history (HistoryBench.cs).
+// usage: service-bench speed|motion|soak|history-api|history-record --weights FILE|demo|random:<variant>:<size> --video FILE
+//        [--seconds N] [--out DIR] [--fps-cap N]  (detector frames/s cap; 0 = flat out) [--backend onnx|torch] (default onnx, as `detect serve`)
+//        history-api: [--events N] [--requests R]; history-record: [--budget-mb M] (per camera)
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
@@ -26,7 +28,7 @@ var opts = ParseArgs(args);
 string mode = args.Length > 0 ? args[0] : throw new ArgumentException("usage: service-bench speed|soak --weights ... --video ...");
 string weights = opts.GetValueOrDefault("weights", "demo");
 string video = opts["video"];
-double seconds = double.Parse(opts.GetValueOrDefault("seconds", mode == "soak" ? "1800" : "60"), CultureInfo.InvariantCulture);
+double seconds = double.Parse(opts.GetValueOrDefault("seconds", mode is "soak" or "history-record" ? "1800" : "60"), CultureInfo.InvariantCulture);
 string outDir = opts.GetValueOrDefault("out", "runs/bench/service");
 double fpsCap = double.Parse(opts.GetValueOrDefault("fps-cap", "0"), CultureInfo.InvariantCulture);
 Directory.CreateDirectory(outDir);
@@ -72,6 +74,18 @@ else if (mode == "motion")
     string line = $"motion | still 640x480 scene at 25 fps, fps cap {fpsCap} | " + string.Join(" | ", results);
     Console.WriteLine(line);
     File.AppendAllText(Path.Combine(outDir, "motion.txt"), line + "\n");
+}
+else if (mode == "history-api")
+{
+    var adapter = new ParNetObjectDetector(detector, 0.45f);
+    await HistoryBench.ApiAsync(adapter, video, int.Parse(opts.GetValueOrDefault("events", "100000"), CultureInfo.InvariantCulture),
+        int.Parse(opts.GetValueOrDefault("requests", "200"), CultureInfo.InvariantCulture), fpsCap, outDir);
+}
+else if (mode == "history-record")
+{
+    var adapter = new ParNetObjectDetector(detector, 0.45f);
+    await HistoryBench.RecordAsync(adapter, video, seconds, fpsCap,
+        double.Parse(opts.GetValueOrDefault("budget-mb", "100"), CultureInfo.InvariantCulture), outDir);
 }
 else if (mode == "soak")
 {
