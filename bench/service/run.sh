@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 MODE=${1:?usage: bench/service/run.sh speed|motion|soak [seconds]}
 SECONDS_ARG=${2:-$([[ $MODE == soak ]] && echo 1800 || echo 60)}
 WEIGHTS=${WEIGHTS:-demo}
-VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes.avi}
+VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes-v2.avi}
 FPS_CAP=${FPS_CAP:-$([[ $MODE == soak ]] && echo 4 || echo 0)}
 OUT=${OUT:-runs/bench/service}
 export PARNET_BUILD_ROOT=${PARNET_BUILD_ROOT:-/tmp/build-bench}
