@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CocoEval;
 using OpenCvSharp;
 using ParNetDetect.CommandLine;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Evaluation;
 using ParNetDetect.FileSafety;
 using ParNetDetect.Inference;
 using ParNetDetect.Inference.Backends;
@@ -24,34 +26,39 @@ public static class PredictCommand
         var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model", required: true);
         var source = VerbOptions.Text("--source", "an image, a folder of images, a video file or a camera index (0, 1, ...)", required: true);
         var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
-        var conf = VerbOptions.Number("--conf", 0.25, "lowest score kept", 0, 1);
+        var conf = VerbOptions.OptionalNumber("--conf", "lowest score kept, for every class (default: the model's own thresholds)", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
         var maxDet = VerbOptions.Int("--max-det", 300, "detections kept per image", 1, 100_000);
         var backend = new BackendChoice();
         var frames = VerbOptions.Int("--frames", 0, "video or camera: stop after N frames (0 = to the end, or Ctrl-C)", 0, int.MaxValue);
-        var noSave = VerbOptions.Flag("--no-save", "print detections and write nothing");
+        var noSave = VerbOptions.Flag("--no-save", "print detections; no annotated copies or detection files in --out");
+        var saveJson = VerbOptions.Text("--save-json", "also write the detections as COCO results (image id = frame number, or the image's place in order, from 1)");
         var force = VerbOptions.Flag("--force", "write into an --out folder that holds files (never over the source images or the weights)");
         var command = new Command("predict", "detect objects in an image, a folder, a video or a camera; annotated output + JSON")
         {
-            weights, source, outDir, conf, iou, maxDet, frames, noSave, force,
+            weights, source, outDir, conf, iou, maxDet, frames, noSave, saveJson, force,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
-            Images: annotated copies and detections.json (one entry per image) in --out. Video or camera: <name>.avi (MJPG,
-            annotated) and <name>.jsonl (one line per frame); a camera runs until Ctrl-C or --frames. Boxes are x1, y1,
-            x2, y2 in the source's pixels. --out is not written into if it holds files, unless --force; the source images
-            and the weights are never written over, not even then.
+            Images: annotated copies and detections.json (one entry per image) in --out. Video or camera: <name>.avi
+            (MJPG, annotated) and <name>.jsonl (one line per frame, frames numbered from 1); a camera runs until Ctrl-C
+            or --frames. Boxes are x1, y1, x2, y2 in the source's pixels. Scores: the model's own thresholds (per class
+            once `detect val --calibrate` wrote them into the weights) unless --conf sets one for every class.
+            --save-json FILE writes COCO results with the model's category ids, numbered as `detect synth --video`
+            numbers its ground truth (frames from 1), so `coco-eval VIDEO.json FILE` scores them. --out is not written
+            into if it holds files, and FILE is not replaced, unless --force; the source images and the weights are
+            never written over, not even then.
             """);
-        command.SetAction(p => Run(p.GetValue(weights)!, p.GetValue(source)!, p.GetValue(outDir)!, DetectOptions.Default with
+        command.SetAction(p => Run(p.GetValue(weights)!, p.GetValue(source)!, p.GetValue(outDir)!, p.GetValue(conf), DetectOptions.Default with
         {
-            ConfidenceThreshold = (float)p.GetValue(conf),
             IouThreshold = (float)p.GetValue(iou),
             MaxDetections = p.GetValue(maxDet),
-        }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(force)));
+        }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(saveJson), p.GetValue(force)));
         return command;
     }
 
-    static int Run(string weights, string source, string outDir, DetectOptions options, BackendOptions backend, int maxFrames, bool save, bool force)
+    static int Run(string weights, string source, string outDir, double? conf, DetectOptions options, BackendOptions backend,
+        int maxFrames, bool save, string? saveJson, bool force)
     {
         bool isCamera = int.TryParse(source, NumberStyles.None, CultureInfo.InvariantCulture, out int camera);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
@@ -60,9 +67,10 @@ public static class PredictCommand
         // Images are known before anything runs, so every file this run would write is checked first.
         IReadOnlyList<string> images = isCamera || isVideo ? [] : Directory.Exists(source) ? ListImages(source) : [source];
         string stream = isCamera ? $"camera{camera}" : Path.GetFileNameWithoutExtension(source);
+        var outputs = new OutputGuard(force, [Detector.ResolveWeights(weights), .. isVideo ? [source] : images]);
+        if (saveJson is not null) outputs.File(saveJson, "--save-json");
         if (save)
         {
-            var outputs = new OutputGuard(force, [Detector.ResolveWeights(weights), .. isVideo ? [source] : images]);
             outputs.Folder(outDir, "--out", "choose another --out");
             var (video, lines) = StreamFiles(outDir, stream);
             string[] files = isCamera || isVideo ? [video, lines]
@@ -71,22 +79,34 @@ public static class PredictCommand
         }
         using var detector = Detector.Load(weights, backend);
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
+        if (conf is { } c) options = options with { ConfidenceThreshold = (float)c };
+        else
+        {
+            options = detector.AtModelThresholds(options);
+            Console.WriteLine($"scores: the model's thresholds, {detector.Info.DescribeScoreThresholds()}");
+        }
         if (save) Directory.CreateDirectory(outDir);
+        var results = saveJson is null ? null : new List<CocoDetection>();
 
-        if (isCamera)
+        int code;
+        if (isCamera || isVideo)
         {
-            using var capture = new VideoCapture(camera);
-            if (!capture.IsOpened()) throw new IOException($"camera {camera} could not be opened.");
-            return Stream(detector, capture, stream, outDir, options, save, maxFrames);
+            using var capture = isCamera ? new VideoCapture(camera) : new VideoCapture(source);
+            if (!capture.IsOpened()) throw new IOException(isCamera ? $"camera {camera} could not be opened." : $"{source}: could not be opened as a video.");
+            code = Stream(detector, capture, stream, outDir, options, save, maxFrames, results);
         }
-        if (isVideo)
+        else code = Images(detector, images, outDir, options, save, results);
+        if (results is not null)
         {
-            using var capture = new VideoCapture(source);
-            if (!capture.IsOpened()) throw new IOException($"{source}: could not be opened as a video.");
-            return Stream(detector, capture, stream, outDir, options, save, maxFrames);
+            CocoResultsFile.Save(saveJson!, results);
+            Console.WriteLine($"wrote {results.Count} detections as COCO results to {saveJson}");
         }
-        return Images(detector, images, outDir, options, save);
+        return code;
     }
+
+    /// <summary>Collects one image's or frame's detections for --save-json; <paramref name="imageId"/> counts from 1.</summary>
+    static void Collect(List<CocoDetection>? results, IReadOnlyList<Detection> detections, long imageId, Detector detector) =>
+        results?.AddRange(CocoDetections.Of(detections, imageId, c => detector.Info.CategoryIds[c]));
 
     static List<string> ListImages(string folder)
     {
@@ -102,12 +122,14 @@ public static class PredictCommand
     static (string Video, string Lines) StreamFiles(string outDir, string name) =>
         (Path.Combine(outDir, name + ".avi"), Path.Combine(outDir, name + ".jsonl"));
 
-    static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save)
+    static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save,
+        List<CocoDetection>? results)
     {
         var entries = new List<object>();
-        int failed = 0;
+        int failed = 0, position = 0;
         foreach (string file in files)
         {
+            position++;
             using var image = Cv2.ImRead(file, ImreadModes.Color);
             if (image.Empty())
             {
@@ -119,6 +141,7 @@ public static class PredictCommand
             var detections = detector.Detect(image, options);
             double ms = watch.Elapsed.TotalMilliseconds;
             Console.WriteLine($"{Path.GetFileName(file)}: {Describe(detections, detector.ClassNames)} ({ms:F1} ms)");
+            Collect(results, detections, position, detector);
             entries.Add(new { file = Path.GetFileName(file), width = image.Cols, height = image.Rows, detections = Json(detections, detector.ClassNames) });
             if (save)
             {
@@ -135,7 +158,8 @@ public static class PredictCommand
         return failed == files.Count ? 1 : 0;
     }
 
-    static int Stream(Detector detector, VideoCapture capture, string name, string outDir, DetectOptions options, bool save, int maxFrames)
+    static int Stream(Detector detector, VideoCapture capture, string name, string outDir, DetectOptions options, bool save,
+        int maxFrames, List<CocoDetection>? results)
     {
         using var stop = new StopSignals("finishing the output files");
         using var frame = new Mat();
@@ -150,16 +174,17 @@ public static class PredictCommand
             while (!stop.Token.IsCancellationRequested && (maxFrames == 0 || frames < maxFrames) && capture.Read(frame) && !frame.Empty())
             {
                 var detections = detector.Detect(frame, options);
+                int number = ++frames; // frames count from 1, as the ground truth of `detect synth --video` does
+                Collect(results, detections, number, detector);
                 if (save)
                 {
                     writer ??= new VideoWriter(videoFile, FourCC.MJPG, fps, frame.Size());
                     lines ??= new StreamWriter(linesFile);
-                    lines.WriteLine(JsonSerializer.Serialize(new { frame = frames, detections = Json(detections, detector.ClassNames) }));
+                    lines.WriteLine(JsonSerializer.Serialize(new { frame = number, detections = Json(detections, detector.ClassNames) }));
                     DetectionDrawing.Draw(frame, detections, detector.ClassNames);
                     writer.Write(frame);
                 }
-                else Console.WriteLine($"frame {frames}: {Describe(detections, detector.ClassNames)}");
-                frames++;
+                else Console.WriteLine($"frame {number}: {Describe(detections, detector.ClassNames)}");
             }
         }
         finally
