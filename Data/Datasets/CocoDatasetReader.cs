@@ -1,11 +1,13 @@
 using System.Text.Json;
+using CocoEval;
+using CocoEval.Json;
 
 namespace ParNetDetect.Data;
 
 /// <summary>
-/// Reads a COCO "instances" annotation file in one streaming pass (Utf8JsonReader over the file; segmentation
-/// polygons are skipped, never materialised), so COCO 2017's 450 MB train file loads in seconds and well under
-/// a gigabyte. The sections may come in any order; annotations are grouped by image afterwards.
+/// Reads a COCO "instances" annotation file in one streaming pass (CocoEval's <see cref="JsonFileReader"/>;
+/// segmentation polygons are skipped, never materialised), so COCO 2017's 450 MB train file loads in seconds and
+/// well under a gigabyte. The sections may come in any order; annotations are grouped by image afterwards.
 /// Malformed JSON or a broken top-level structure is an error naming the file and line; a bad single annotation
 /// (unknown image or category, bad bbox) is skipped and counted in <see cref="DatasetIssues"/>.
 /// </summary>
@@ -21,10 +23,10 @@ public static class CocoDatasetReader
             {
                 parsed = Parse(stream, annotationFile, issues);
             }
-            catch (JsonException e)
+            catch (CocoDataException e) when (e.InnerException is JsonException json) // the reader's malformed JSON
             {
                 throw new InvalidDataException(
-                    $"{annotationFile}:{e.LineNumber + 1}: malformed JSON (byte {e.BytePositionInLine + 1} of the line): {FirstSentence(e.Message)}", e);
+                    $"{annotationFile}:{json.LineNumber + 1}: malformed JSON (byte {json.BytePositionInLine + 1} of the line): {FirstSentence(json.Message)}", json);
             }
         }
         if (parsed.Categories.Count == 0)
@@ -48,34 +50,34 @@ public static class CocoDatasetReader
     static CocoFile Parse(Stream stream, string path, DatasetIssues issues)
     {
         var file = new CocoFile();
-        var json = new StreamingJsonReader(stream);
+        var json = new JsonFileReader(stream, path);
         if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
-            throw Structure(path, json.Position, "the file must be one JSON object with \"images\", \"annotations\" and \"categories\"");
+            throw Structure(json, json.Position, "the file must be one JSON object with \"images\", \"annotations\" and \"categories\"");
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            if (json.ValueTextEquals("images"u8)) ReadArray(ref json, path, "images", file, static (ref StreamingJsonReader j, string p, CocoFile f, DatasetIssues _) => f.Images.Add(ReadImage(ref j, p)), issues);
-            else if (json.ValueTextEquals("annotations"u8)) ReadArray(ref json, path, "annotations", file, static (ref StreamingJsonReader j, string p, CocoFile f, DatasetIssues i) => ReadAnnotation(ref j, p, f, i), issues);
-            else if (json.ValueTextEquals("categories"u8)) ReadArray(ref json, path, "categories", file, static (ref StreamingJsonReader j, string p, CocoFile f, DatasetIssues _) => f.Categories.Add(ReadCategory(ref j, p)), issues);
-            else json.Skip();
+            if (json.IsProperty("images"u8)) ReadArray(ref json, path, "images", file, static (ref JsonFileReader j, string p, CocoFile f, DatasetIssues _) => f.Images.Add(ReadImage(ref j, p)), issues);
+            else if (json.IsProperty("annotations"u8)) ReadArray(ref json, path, "annotations", file, static (ref JsonFileReader j, string p, CocoFile f, DatasetIssues i) => ReadAnnotation(ref j, p, f, i), issues);
+            else if (json.IsProperty("categories"u8)) ReadArray(ref json, path, "categories", file, static (ref JsonFileReader j, string p, CocoFile f, DatasetIssues _) => f.Categories.Add(ReadCategory(ref j, p)), issues);
+            else json.SkipValue(json.PropertyName());
         }
         return file;
     }
 
-    delegate void ElementReader(ref StreamingJsonReader json, string path, CocoFile file, DatasetIssues issues);
+    delegate void ElementReader(ref JsonFileReader json, string path, CocoFile file, DatasetIssues issues);
 
-    static void ReadArray(ref StreamingJsonReader json, string path, string name, CocoFile file, ElementReader element, DatasetIssues issues)
+    static void ReadArray(ref JsonFileReader json, string path, string name, CocoFile file, ElementReader element, DatasetIssues issues)
     {
         if (!json.Read() || json.TokenType != JsonTokenType.StartArray)
-            throw Structure(path, json.Position, $"\"{name}\" must be an array");
+            throw Structure(json, json.Position, $"\"{name}\" must be an array");
         while (json.Read() && json.TokenType != JsonTokenType.EndArray)
         {
             if (json.TokenType != JsonTokenType.StartObject)
-                throw Structure(path, json.Position, $"each entry of \"{name}\" must be an object");
+                throw Structure(json, json.Position, $"each entry of \"{name}\" must be an object");
             element(ref json, path, file, issues);
         }
     }
 
-    static CocoImage ReadImage(ref StreamingJsonReader json, string path)
+    static CocoImage ReadImage(ref JsonFileReader json, string path)
     {
         long start = json.Position;
         long? id = null;
@@ -83,18 +85,18 @@ public static class CocoDatasetReader
         int width = 0, height = 0;
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            if (json.ValueTextEquals("id"u8)) { json.Read(); id = json.GetInt64(); }
-            else if (json.ValueTextEquals("file_name"u8)) { json.Read(); fileName = json.GetString(); }
-            else if (json.ValueTextEquals("width"u8)) { json.Read(); width = (int)json.GetInt64(); }
-            else if (json.ValueTextEquals("height"u8)) { json.Read(); height = (int)json.GetInt64(); }
-            else json.Skip();
+            if (json.IsProperty("id"u8)) { json.Read(); id = json.Int64Value(); }
+            else if (json.IsProperty("file_name"u8)) { json.Read(); fileName = json.StringValue(); }
+            else if (json.IsProperty("width"u8)) { json.Read(); width = (int)json.Int64Value(); }
+            else if (json.IsProperty("height"u8)) { json.Read(); height = (int)json.Int64Value(); }
+            else json.SkipValue(json.PropertyName());
         }
         if (id == null || string.IsNullOrEmpty(fileName) || width <= 0 || height <= 0)
-            throw Structure(path, start, "an image entry needs \"id\", \"file_name\" and positive \"width\" and \"height\"");
+            throw Structure(json, start, "an image entry needs \"id\", \"file_name\" and positive \"width\" and \"height\"");
         return new CocoImage(id.Value, fileName, width, height);
     }
 
-    static void ReadAnnotation(ref StreamingJsonReader json, string path, CocoFile file, DatasetIssues issues)
+    static void ReadAnnotation(ref JsonFileReader json, string path, CocoFile file, DatasetIssues issues)
     {
         long? id = null, imageId = null;
         int? categoryId = null;
@@ -104,23 +106,23 @@ public static class CocoDatasetReader
         int bboxCount = -1;
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            if (json.ValueTextEquals("id"u8)) { json.Read(); id = json.GetInt64(); }
-            else if (json.ValueTextEquals("image_id"u8)) { json.Read(); imageId = json.GetInt64(); }
-            else if (json.ValueTextEquals("category_id"u8)) { json.Read(); categoryId = (int)json.GetInt64(); }
-            else if (json.ValueTextEquals("area"u8)) { json.Read(); area = json.GetDouble(); }
-            else if (json.ValueTextEquals("iscrowd"u8)) { json.Read(); crowd = json.TokenType == JsonTokenType.True || (json.TokenType == JsonTokenType.Number && json.GetInt64() != 0); }
-            else if (json.ValueTextEquals("bbox"u8))
+            if (json.IsProperty("id"u8)) { json.Read(); id = json.Int64Value(); }
+            else if (json.IsProperty("image_id"u8)) { json.Read(); imageId = json.Int64Value(); }
+            else if (json.IsProperty("category_id"u8)) { json.Read(); categoryId = (int)json.Int64Value(); }
+            else if (json.IsProperty("area"u8)) { json.Read(); area = json.DoubleValue(); }
+            else if (json.IsProperty("iscrowd"u8)) { json.Read(); crowd = json.TokenType == JsonTokenType.True || (json.TokenType == JsonTokenType.Number && json.Int64Value() != 0); }
+            else if (json.IsProperty("bbox"u8))
             {
                 json.Read();
-                if (json.TokenType != JsonTokenType.StartArray) { json.Skip(); continue; }
+                if (json.TokenType != JsonTokenType.StartArray) { json.SkipCurrent("bbox"); continue; }
                 bboxCount = 0;
                 while (json.Read() && json.TokenType != JsonTokenType.EndArray)
                 {
-                    if (json.TokenType == JsonTokenType.Number && bboxCount < 4) bbox[bboxCount] = json.GetDouble();
+                    if (json.TokenType == JsonTokenType.Number && bboxCount < 4) bbox[bboxCount] = json.DoubleValue();
                     bboxCount++;
                 }
             }
-            else json.Skip();
+            else json.SkipValue(json.PropertyName());
         }
         if (id == null || imageId == null || categoryId == null || bboxCount != 4)
         {
@@ -131,19 +133,19 @@ public static class CocoDatasetReader
         file.Annotations.Add(new CocoAnnotation(id.Value, imageId.Value, categoryId.Value, box, area >= 0 ? area : box.Area, crowd));
     }
 
-    static (int, string) ReadCategory(ref StreamingJsonReader json, string path)
+    static (int, string) ReadCategory(ref JsonFileReader json, string path)
     {
         long start = json.Position;
         int? id = null;
         string? name = null;
         while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
         {
-            if (json.ValueTextEquals("id"u8)) { json.Read(); id = (int)json.GetInt64(); }
-            else if (json.ValueTextEquals("name"u8)) { json.Read(); name = json.GetString(); }
-            else json.Skip();
+            if (json.IsProperty("id"u8)) { json.Read(); id = (int)json.Int64Value(); }
+            else if (json.IsProperty("name"u8)) { json.Read(); name = json.StringValue(); }
+            else json.SkipValue(json.PropertyName());
         }
         if (id == null || string.IsNullOrEmpty(name))
-            throw Structure(path, start, "a category entry needs \"id\" and \"name\"");
+            throw Structure(json, start, "a category entry needs \"id\" and \"name\"");
         return (id.Value, name);
     }
 
@@ -191,8 +193,8 @@ public static class CocoDatasetReader
         return records;
     }
 
-    static InvalidDataException Structure(string path, long offset, string what) =>
-        new($"{path}:{TextPosition.LineOf(path, offset)}: {what}.");
+    static InvalidDataException Structure(in JsonFileReader json, long offset, string what) =>
+        new($"{json.Path}:{json.LineOf(offset)}: {what}.");
 
     static string FirstSentence(string message)
     {

@@ -1,4 +1,4 @@
-using ParNetDetect.Service.Security;
+using ParNetDetect.Imaging.Video;
 
 namespace ParNetDetect.Service.Cameras;
 

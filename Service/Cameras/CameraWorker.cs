@@ -1,78 +1,76 @@
 using Microsoft.Extensions.Logging;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Metrics;
-using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Cameras;
 
 /// <summary>
-/// Reads one camera on its own thread into its <see cref="LatestFrameSlot"/>, reopening the source with
-/// exponential backoff whenever it fails. A permanent error (missing or undecodable file) or MaxAttempts failed
-/// attempts mark this camera Failed; the process and the other cameras carry on.
+/// Reads one camera on its own thread into its <see cref="LatestFrameSlot"/> through a
+/// <see cref="ReconnectingReader"/>, which reopens the source with exponential backoff whenever it fails, and keeps
+/// the camera's health and counters. A permanent error (missing or undecodable file) or MaxAttempts failed attempts
+/// mark this camera Failed; the process and the other cameras carry on.
 /// </summary>
 public sealed class CameraWorker(
     CameraOptions options,
-    Func<CameraOptions, IFrameSource> createSource,
+    Func<FrameSourceOptions, IFrameSource> createSource,
     LatestFrameSlot slot,
     CameraHealth health,
     CameraMetrics metrics,
-    PipelineActivity activity,
     ILogger logger)
 {
     public void Run(CancellationToken ct)
     {
-        var backoff = new Backoff(TimeSpan.FromSeconds(options.Reconnect.InitialDelaySeconds),
-            TimeSpan.FromSeconds(options.Reconnect.MaxDelaySeconds));
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CameraId"] = options.Id });
-        while (!ct.IsCancellationRequested)
+        var reconnect = options.Reconnect;
+        var reader = new ReconnectingReader(() => createSource(SourceOptions(options)), new ReconnectPolicy(
+            TimeSpan.FromSeconds(reconnect.InitialDelaySeconds), TimeSpan.FromSeconds(reconnect.MaxDelaySeconds), reconnect.MaxAttempts));
+        string source = options.Source;
+        reader.Opened += opened =>
         {
-            using var source = createSource(options);
-            try
-            {
-                source.Open(ct);
-                logger.LogInformation("Camera {CameraId} opened {Source}", options.Id, source.Description);
-                while (source.Read(slot.WriteBuffer, ct))
-                {
-                    var frame = slot.WriteBuffer;
-                    var now = DateTimeOffset.UtcNow;
-                    health.FrameArrived(now, frame.Width, frame.Height);
-                    if (slot.Publish(now)) metrics.FrameDropped();
-                    metrics.Captured.Add();
-                    activity.FrameCaptured();
-                    backoff.Reset();
-                    if (ct.IsCancellationRequested) break;
-                }
-                if (ct.IsCancellationRequested) break;
+            source = opened.Description;
+            logger.LogInformation("Camera {CameraId} opened {Source}", options.Id, source);
+        };
+        reader.Reconnecting += attempt =>
+        {
+            health.SetState(CameraState.Reconnecting, attempt.Error);
+            logger.LogWarning("Camera {CameraId}: {Error}; reconnecting in {DelaySeconds:0.0} s (attempt {Attempt})",
+                options.Id, attempt.Error, attempt.Delay.TotalSeconds, attempt.Number);
+        };
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CameraId"] = options.Id });
+        var outcome = reader.Run(() => slot.WriteBuffer, frame =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            health.FrameArrived(now, frame.Width, frame.Height);
+            if (slot.Publish(now)) metrics.FrameDropped();
+            metrics.Captured.Add();
+        }, ct);
+        switch (outcome.End)
+        {
+            case ReadEnd.Ended:
                 health.SetState(CameraState.Ended);
-                logger.LogInformation("Camera {CameraId}: {Source} ended (Loop is off)", options.Id, source.Description);
-                return;
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
+                logger.LogInformation("Camera {CameraId}: {Source} ended (Loop is off)", options.Id, source);
                 break;
-            }
-            catch (FrameSourceException e) when (e.Permanent)
-            {
-                health.SetState(CameraState.Failed, e.Message);
-                logger.LogError("Camera {CameraId} failed: {Error}", options.Id, e.Message);
-                return;
-            }
-            catch (Exception e) when (e is FrameSourceException or OpenCvSharp.OpenCVException or IOException)
-            {
-                int max = options.Reconnect.MaxAttempts;
-                if (max > 0 && backoff.Attempts >= max)
-                {
-                    health.SetState(CameraState.Failed, $"gave up after {max} attempts: {e.Message}");
-                    logger.LogError("Camera {CameraId} failed after {Attempts} attempts: {Error}", options.Id, max, e.Message);
-                    return;
-                }
-                var delay = backoff.Next();
-                health.SetState(CameraState.Reconnecting, e.Message);
-                logger.LogWarning("Camera {CameraId}: {Error}; reconnecting in {DelaySeconds:0.0} s (attempt {Attempt})",
-                    options.Id, e.Message, delay.TotalSeconds, backoff.Attempts);
-                if (ct.WaitHandle.WaitOne(delay)) break;
-            }
+            case ReadEnd.Failed:
+                health.SetState(CameraState.Failed, outcome.Error);
+                logger.LogError("Camera {CameraId} failed: {Error}", options.Id, outcome.Error);
+                break;
+            case ReadEnd.GaveUp:
+                health.SetState(CameraState.Failed, $"gave up after {reconnect.MaxAttempts} attempts: {outcome.Error}");
+                logger.LogError("Camera {CameraId} failed after {Attempts} attempts: {Error}", options.Id, reconnect.MaxAttempts, outcome.Error);
+                break;
+            default:
+                health.SetState(CameraState.Stopped);
+                break;
         }
-        health.SetState(CameraState.Stopped);
     }
+
+    /// <summary>The camera's settings that say how its source is opened.</summary>
+    static FrameSourceOptions SourceOptions(CameraOptions camera) => new(camera.Source)
+    {
+        Loop = camera.Loop,
+        RealTime = camera.RealTime,
+        Width = camera.Width,
+        Height = camera.Height,
+        ReadTimeout = TimeSpan.FromSeconds(camera.Reconnect.ReadTimeoutSeconds),
+    };
 }

@@ -5,7 +5,7 @@ namespace ParNetDetect.Service.Configuration;
 /// folder (when a camera takes snapshots) and the log file. A folder given for a file, a file given for a folder, a
 /// folder that cannot be created or a missing permission is a configuration error naming the field, instead of a
 /// crash when a sink first opens the path. Missing folders are created, as the sinks would create them. Run with
-/// the other configuration checks (<see cref="Hosting.ServiceConfiguration.Bind"/>), so one message lists them all.
+/// the other configuration checks (<see cref="ServiceOptionsSetup"/>), so one message lists them all.
 /// </summary>
 public static class OutputPaths
 {

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using ParNetDetect.Service.Cameras;
-using ParNetDetect.Service.Security;
+using ParNetDetect.Imaging.Video;
 
 namespace ParNetDetect.Service.Configuration;
 
@@ -42,6 +41,9 @@ public static partial class ServiceOptionsValidator
         Range(o.Watchdog.StallSeconds, 1, 3600, "Watchdog:StallSeconds");
 
         Check(o.Cameras.Count > 0, "Cameras", "at least one camera is required.");
+        if (!string.IsNullOrWhiteSpace(o.Shard) && !o.Shard.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+            try { Sharding.Shard.Parse(o.Shard); }
+            catch (ArgumentException e) { Check(false, "Shard", e.Message); }
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < o.Cameras.Count; i++)
             ValidateCamera(o.Cameras[i], $"Cameras:{i}", ids, Check, Range);
@@ -57,6 +59,7 @@ public static partial class ServiceOptionsValidator
             Range(o.Mqtt.Port, 1, 65535, "Mqtt:Port");
             Check(!string.IsNullOrWhiteSpace(o.Mqtt.TopicPrefix) && !o.Mqtt.TopicPrefix.Contains('#') && !o.Mqtt.TopicPrefix.Contains('+'),
                 "Mqtt:TopicPrefix", "must be non-empty and free of the wildcards '#' and '+'.");
+            Check(o.Mqtt.StatusTopic is null || o.Mqtt.StatusTopic.IndexOfAny(['#', '+']) < 0, "Mqtt:StatusTopic", "must be free of the wildcards '#' and '+'.");
         }
 
         Range(o.Http.JpegQuality, 1, 100, "Http:JpegQuality");
@@ -104,9 +107,8 @@ public static partial class ServiceOptionsValidator
         check(CameraIdPattern().IsMatch(c.Id), $"{p}:Id", $"'{c.Id}' must be 1-64 letters, digits, '-' or '_'.");
         check(ids.Add(c.Id), $"{p}:Id", $"'{c.Id}' is used by another camera.");
         check(!string.IsNullOrWhiteSpace(c.Source), $"{p}:Source", "is required (file, /dev/videoN, device index, rtsp:// or http:// URL).");
-        if (FrameSources.SchemeOf(c.Source) is { } scheme)
-            check(FrameSources.NetworkUrl(c.Source) != null, $"{p}:Source", $"'{CredentialMask.Apply(c.Source)}' has scheme '{scheme}', " +
-                $"which is not one of {string.Join(", ", FrameSources.NetworkSchemes)}.");
+        if (FrameSources.SchemeProblem(c.Source) is { } problem)
+            check(false, $"{p}:Source", problem);
         range(c.FpsCap, 0, 1000, $"{p}:FpsCap");
         range(c.Confidence, 0, 1, $"{p}:Confidence");
         range(c.Width, 0, 16384, $"{p}:Width");

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using ParNetDetect.Service.Hosting;
+using ParNetDetect.Service.Lifecycle;
 
 namespace ParNetDetect.Service.Events;
 

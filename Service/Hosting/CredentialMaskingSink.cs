@@ -1,4 +1,4 @@
-using ParNetDetect.Service.Security;
+using ParNetDetect.Imaging.Video;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Parsing;

@@ -1,15 +1,17 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ParNetDetect.Service.Configuration;
 
 namespace ParNetDetect.Service.Hosting;
 
 /// <summary>
 /// Reads the configuration in order of precedence (later wins): built-in defaults, the JSON file, environment
-/// variables with the
-/// PARNET_ prefix (<c>PARNET_Detect__Mqtt__Enabled=true</c>), then explicit overrides (command-line options).
-/// Binding rejects keys the options do not have, so a typo is an error rather than a silently ignored setting.
+/// variables with the PARNET_ prefix (<c>PARNET_Detect__Mqtt__Enabled=true</c>), then explicit overrides
+/// (command-line options); and makes the service's options of it. Binding rejects keys the options do not have, so
+/// a typo is an error rather than a silently ignored setting.
 /// </summary>
 public static class ServiceConfiguration
 {
@@ -58,85 +60,34 @@ public static class ServiceConfiguration
     }
 
     /// <summary>
-    /// Binds and validates the "Detect" section; throws one <see cref="ConfigurationException"/> naming every bad
-    /// field: unknown keys, values of the wrong type, values out of range and whatever <paramref name="alsoCheck"/>
-    /// finds (the runner passes <see cref="OutputPaths.Problems"/>), all in one run.
+    /// Registers the service's options: the "Detect" section of <paramref name="configuration"/>, bound and validated
+    /// by <see cref="ServiceOptionsSetup"/> when first read, and at the latest when the host starts (ValidateOnStart).
+    /// A bad configuration is one <see cref="OptionsValidationException"/> whose failures name every bad field.
     /// </summary>
-    public static ServiceOptions Bind(IConfiguration configuration, Func<ServiceOptions, IReadOnlyList<string>>? alsoCheck = null)
+    public static OptionsBuilder<ServiceOptions> AddServiceOptions(this IServiceCollection services,
+        IConfiguration configuration, bool checkOutputPaths)
     {
-        var section = configuration.GetSection(ServiceOptions.SectionName);
-        var bad = new List<(string Path, string Problem)>();
-        CheckKeys(section, typeof(ServiceOptions), bad);
-        // The binder stops at the first value it cannot convert, so bind what is left without the bad values: the
-        // range checks then still report every other field.
-        var good = section.AsEnumerable().Where(kv => !bad.Any(b => IsAtOrBelow(kv.Key, b.Path)));
-        var options = new ServiceOptions();
-        try
-        {
-            new ConfigurationBuilder().AddInMemoryCollection(good).Build().GetSection(ServiceOptions.SectionName).Bind(options);
-        }
-        catch (InvalidOperationException e) // a conversion the checks above did not foresee
-        {
-            throw ConfigurationException.Listing(bad.Select(b => $"{b.Path}: {b.Problem}").Append(e.Message));
-        }
-        // A range check on a bad value's field or its container (a point with a bad coordinate) would repeat it.
-        var outOfRange = ServiceOptionsValidator.Validate(options)
-            .Where(error => !bad.Any(b => IsAtOrBelow(b.Path, FieldOf(error)) && Depth(b.Path) - Depth(FieldOf(error)) <= 1));
-        var problems = bad.Select(b => $"{b.Path}: {b.Problem}").Concat(outOfRange).Concat(alsoCheck?.Invoke(options) ?? []).ToList();
-        if (problems.Count > 0) throw ConfigurationException.Listing(problems);
-        return options;
-    }
-
-    static bool IsAtOrBelow(string path, string ancestor) =>
-        path.Equals(ancestor, StringComparison.OrdinalIgnoreCase) ||
-        path.StartsWith(ancestor + ConfigurationPath.KeyDelimiter, StringComparison.OrdinalIgnoreCase);
-
-    static int Depth(string path) => path.Count(c => c == ':');
-
-    static string FieldOf(string error) => error[..error.IndexOf(": ", StringComparison.Ordinal)];
-
-    static bool Converts(string value, Type type)
-    {
-        try
-        {
-            System.ComponentModel.TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
-            return true;
-        }
-        catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException || e.InnerException is FormatException or OverflowException)
-        {
-            return false;
-        }
+        var setup = new ServiceOptionsSetup(configuration, checkOutputPaths);
+        services.AddSingleton<IConfigureOptions<ServiceOptions>>(setup);
+        services.AddSingleton<IValidateOptions<ServiceOptions>>(setup);
+        return services.AddOptions<ServiceOptions>().ValidateOnStart();
     }
 
     /// <summary>
-    /// Reports every key under <paramref name="section"/> that no property of <paramref name="type"/> binds, every
-    /// value that does not convert to its property's type, and every plain value given for a section or list. (The
-    /// binder itself silently drops a list item with a bad value, which would turn a typo into a missing camera.)
+    /// The options as the host binds and validates them (<see cref="ServiceOptionsSetup"/>, through the options
+    /// system's own factory), but without the output-path checks, which create folders: for reading a configuration
+    /// without running it. Throws one <see cref="ConfigurationException"/> naming every bad field.
     /// </summary>
-    static void CheckKeys(IConfigurationSection section, Type type, List<(string Path, string Problem)> bad)
+    public static ServiceOptions Bind(IConfiguration configuration)
     {
-        Type? element = type.IsArray ? type.GetElementType()
-            : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
-        foreach (var child in section.GetChildren())
+        var setup = new ServiceOptionsSetup(configuration, checkOutputPaths: false);
+        try
         {
-            Type? childType = element ?? type.GetProperty(child.Key,
-                System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase)?.PropertyType;
-            childType = childType == null ? null : Nullable.GetUnderlyingType(childType) ?? childType;
-            if (childType == null)
-                bad.Add((child.Path, "unknown setting (misspelt?)."));
-            else if (childType.IsPrimitive || childType.IsEnum)
-            {
-                if (child.Value != null && !Converts(child.Value, childType))
-                    bad.Add((child.Path, $"'{child.Value}' is not a valid {childType.Name}."));
-            }
-            else if (childType != typeof(string))
-            {
-                if (!string.IsNullOrEmpty(child.Value))
-                    bad.Add((child.Path, $"'{child.Value}' is a value, but this setting is a " +
-                        (childType.IsArray || childType.IsGenericType ? "list ([ ... ])." : "section ({ ... }).")));
-                else
-                    CheckKeys(child, childType, bad);
-            }
+            return new OptionsFactory<ServiceOptions>([setup], [], [setup]).Create(Options.DefaultName);
+        }
+        catch (OptionsValidationException e)
+        {
+            throw ConfigurationException.Listing(e.Failures);
         }
     }
 }

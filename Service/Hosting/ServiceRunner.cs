@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
-using ParNetDetect.Service.Security;
 
 namespace ParNetDetect.Service.Hosting;
 
@@ -22,18 +23,22 @@ public static class ServiceRunner
         WebApplication app;
         try
         {
-            var options = ServiceConfiguration.Bind(ServiceConfiguration.Load(configFile, defaults, overrides), OutputPaths.Problems);
-            app = ServiceHost.Build(options, settings);
+            // Building reads the options, so a bad configuration stops here, before anything has started.
+            app = ServiceHost.Build(ServiceConfiguration.Load(configFile, defaults, overrides), settings);
         }
-        catch (ConfigurationException e)
+        catch (Exception e) when (e is ConfigurationException or OptionsValidationException)
         {
-            await settings.ErrorOutput.WriteLineAsync($"detect serve: {CredentialMask.Apply(e.Message)}");
-            return ConfigurationError;
+            return await ConfigurationFailed(e, settings.ErrorOutput);
         }
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ParNetDetect.Service");
         try
         {
             await app.StartAsync();
+        }
+        catch (OptionsValidationException e) // ValidateOnStart, had nothing read the options before
+        {
+            await app.DisposeAsync();
+            return await ConfigurationFailed(e, settings.ErrorOutput);
         }
         catch (Exception e) when (e is not OutOfMemoryException) // e.g. the HTTP port is taken
         {
@@ -50,6 +55,14 @@ public static class ServiceRunner
         await app.WaitForShutdownAsync();
         await app.DisposeAsync();
         return 0;
+    }
+
+    /// <summary>One message naming every bad field ("invalid configuration:" and a line each), credentials masked.</summary>
+    static async Task<int> ConfigurationFailed(Exception e, TextWriter errors)
+    {
+        string message = e is OptionsValidationException v ? ConfigurationException.Listing(v.Failures).Message : e.Message;
+        await errors.WriteLineAsync($"detect serve: {CredentialMask.Apply(message)}");
+        return ConfigurationError;
     }
 
     public static IEnumerable<string> ListeningUrls(WebApplication app) =>

@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
-using ParNetDetect.Service.Metrics;
 using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Http;
@@ -39,10 +38,12 @@ public static class HttpApi
             return Results.Json(new { ready, cameras = states }, EventJson.Options,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
-        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All, dispatcher), PrometheusText.ContentType));
+        app.MapGet("/metrics", () => Results.Text(PrometheusText.Write(cameras.All.Select(c => c.MetricsSnapshot()).ToList(), dispatcher),
+            PrometheusText.ContentType));
 
         var api = app.MapGroup("/api/cameras");
-        api.MapGet("/", () => Results.Json(cameras.All.Select(CameraStatus.Of), EventJson.Options));
+        string shard = cameras.Shard.Shard.ToString();
+        api.MapGet("/", () => Results.Json(cameras.All.Select(c => CameraStatus.Of(c, shard)), EventJson.Options));
         api.MapGet("/{id}/latest", (string id) => WithCamera(cameras, id, c =>
             c.Latest is { } report ? Results.Json(report, EventJson.Options) : Results.NoContent()));
         api.MapGet("/{id}/latest.jpg", (string id, CancellationToken ct) => WithCameraAsync(cameras, id, c => LatestJpegAsync(c, ct)));

@@ -21,6 +21,11 @@ public sealed class CameraMetrics
 
     long _skippedStale, _skippedNoMotion, _events;
 
+    /// <summary>These figures now, with the camera's own (<paramref name="up"/>: connected) for /metrics.</summary>
+    public CameraMetricsSnapshot Snapshot(string cameraId, long reconnects, bool up, int trackedObjects) => new(
+        cameraId, Captured.PerSecond, Detected.PerSecond, Skipped.PerSecond, Captured.Count, Detected.Count, SkippedStale,
+        SkippedNoMotion, reconnects, up, trackedObjects, Events, InferenceSeconds.Snapshot(), CaptureToResultSeconds.Snapshot());
+
     public void FrameDropped() { Interlocked.Increment(ref _skippedStale); Skipped.Add(); }
     public void NoMotion() { Interlocked.Increment(ref _skippedNoMotion); Skipped.Add(); }
     public void EventRaised() => Interlocked.Increment(ref _events);

@@ -60,6 +60,13 @@ public sealed class CameraRuntime : IDisposable
     public FrameReport? Latest => _latest;
     public int TrackedObjects { get; private set; }
 
+    /// <summary>The camera's metrics with its connection and tracks, as /metrics exports them.</summary>
+    public CameraMetricsSnapshot MetricsSnapshot()
+    {
+        var health = Health.Snapshot();
+        return Metrics.Snapshot(Id, health.Reconnects, health.State == CameraState.Connected, TrackedObjects);
+    }
+
     /// <summary>Whether the fps cap lets this camera's next frame go to the detector now.</summary>
     public bool IsDue(DateTimeOffset now) => now >= _nextDue;
     public DateTimeOffset NextDue => _nextDue;

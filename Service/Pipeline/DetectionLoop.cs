@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Logging;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Cameras;
-using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
-using ParNetDetect.Service.Hosting;
+using ParNetDetect.Service.Lifecycle;
 
 namespace ParNetDetect.Service.Pipeline;
 
@@ -18,7 +18,7 @@ public sealed class DetectionLoop(
     IObjectDetector detector,
     EventDispatcher dispatcher,
     PipelineActivity activity,
-    Func<CameraOptions, IFrameSource> createSource,
+    Func<FrameSourceOptions, IFrameSource> createSource,
     ILogger<DetectionLoop> logger) : AfterListeningService
 {
     readonly SemaphoreSlim _framePublished = new(0, int.MaxValue);
@@ -26,7 +26,11 @@ public sealed class DetectionLoop(
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         foreach (var c in cameras.All)
-            c.Slot.Published += () => { if (_framePublished.CurrentCount == 0) _framePublished.Release(); };
+            c.Slot.Published += () =>
+            {
+                activity.FrameCaptured();
+                if (_framePublished.CurrentCount == 0) _framePublished.Release();
+            };
         var captureThreads = cameras.All.Select(c => StartCapture(c, stoppingToken)).ToList();
         var loop = Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None,
             TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -35,7 +39,7 @@ public sealed class DetectionLoop(
 
     Task StartCapture(CameraRuntime camera, CancellationToken ct)
     {
-        var worker = new CameraWorker(camera.Options, createSource, camera.Slot, camera.Health, camera.Metrics, activity, logger);
+        var worker = new CameraWorker(camera.Options, createSource, camera.Slot, camera.Health, camera.Metrics, logger);
         return Task.Factory.StartNew(() =>
         {
             try { worker.Run(ct); }

@@ -26,6 +26,21 @@ public class BadInputTests
     }
 
     [Fact]
+    public void MalformedJsonPastTheReadersFirstBufferNamesItsLine()
+    {
+        using var dir = new TempDir();
+        string json = dir.File("instances.json");
+        // A segmentation polygon (skipped, never materialised) pushes the error past the reader's first megabyte.
+        string polygon = string.Join(", ", Enumerable.Range(0, 400_000).Select(i => i % 100));
+        File.WriteAllText(json, "{\"categories\": [{\"id\": 1, \"name\": \"a\"}],\n\"annotations\": [\n" +
+            $"{{\"id\": 1, \"segmentation\": [[{polygon}]]}},\n{{\"id\": 2 \"image_id\": 1}}\n]}}");
+        Assert.True(new FileInfo(json).Length > 1 << 20);
+        var e = Assert.Throws<InvalidDataException>(() => CocoDatasetReader.Read(json, dir.Path));
+        Assert.StartsWith($"{json}:4: malformed JSON (byte ", e.Message);
+        Assert.Contains("is invalid after a value", e.Message);
+    }
+
+    [Fact]
     public void BrokenStructureNamesFileAndLine()
     {
         using var dir = new TempDir();

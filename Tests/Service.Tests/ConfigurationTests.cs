@@ -1,4 +1,5 @@
-using ParNetDetect.Service.Cameras;
+using Microsoft.Extensions.Options;
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Hosting;
 
@@ -178,6 +179,19 @@ public class ConfigurationTests
     }
 
     [Fact]
+    public void TheHostReadsItsOptionsThroughIOptionsAndOneValidationExceptionNamesEveryBadField()
+    {
+        var configuration = ServiceConfiguration.Load(WriteJson("""
+            { "Detect": { "Cameras": [ { "Id": "a", "Source": "x", "FpsCap": "fast", "Confidence": 2 } ],
+                          "Events": { "JsonLinesPath": "" } } }
+            """));
+        var e = Assert.Throws<OptionsValidationException>(() =>
+            ServiceHost.Build(configuration, new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() }));
+        Assert.Equal(["Detect:Cameras:0:FpsCap: 'fast' is not a valid Double.", "Detect:Cameras:0:Confidence: must be in [0, 1] (got 2)."],
+            e.Failures);
+    }
+
+    [Fact]
     public async Task RunnerExits78OnABadConfiguration()
     {
         var settings = new ServiceHostSettings { CreateDetector = _ => new Support.FakeDetector() };
@@ -214,6 +228,17 @@ public class DeployFilesTests
         string unit = File.ReadAllText(RepoFile("deploy/parnet-detect.service"));
         foreach (string line in new[] { "Type=notify", "WatchdogSec=", "Restart=on-failure", "User=parnet-detect",
                      "--config /etc/parnet-detect/appsettings.json", $"RestartPreventExitStatus={ServiceRunner.ConfigurationError}" })
+            Assert.Contains(line, unit);
+    }
+
+    [Fact]
+    public void TemplateUnitGivesEachInstanceItsShardPortAndStateFolder()
+    {
+        string unit = File.ReadAllText(RepoFile("deploy/parnet-detect@.service"));
+        foreach (string line in new[] { "serve --config /etc/parnet-detect/appsettings.json --shard auto", "Environment=PARNET_SHARD_INDEX=%i",
+                     "Environment=PARNET_Detect__Http__Urls=http://127.0.0.1:808%i", "StateDirectory=parnet-detect/%i",
+                     "WorkingDirectory=/var/lib/parnet-detect/%i", "EnvironmentFile=-/etc/parnet-detect/environment",
+                     $"RestartPreventExitStatus={ServiceRunner.ConfigurationError}", "Type=notify", "WatchdogSec=" })
             Assert.Contains(line, unit);
     }
 }

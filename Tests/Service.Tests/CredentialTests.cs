@@ -1,7 +1,7 @@
+using ParNetDetect.Imaging.Video;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Hosting;
-using ParNetDetect.Service.Security;
 using ParNetDetect.Service.Tests.Support;
 
 namespace ParNetDetect.Service.Tests;

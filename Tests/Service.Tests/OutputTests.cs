@@ -1,11 +1,8 @@
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Metrics;
-using ParNetDetect.Service.Systemd;
 
 namespace ParNetDetect.Service.Tests;
 
@@ -81,21 +78,6 @@ public class OutputTests
         var s = h.Snapshot();
         Assert.Equal([1L, 2L], s.CumulativeCounts);
         Assert.Equal((3, 3.55), (s.Count, Math.Round(s.Sum, 2)));
-    }
-
-    [Fact]
-    public void SdNotifySendsOneDatagramToTheNotifySocket()
-    {
-        string path = Path.Combine(Support.TestVideos.TempDirectory(), "notify.sock");
-        using var listener = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
-        listener.Bind(new UnixDomainSocketEndPoint(path));
-        using var notify = new SdNotify(path, TimeSpan.FromSeconds(10));
-        Assert.True(notify.Send("WATCHDOG=1\nSTATUS=ok"));
-        var buffer = new byte[256];
-        listener.ReceiveTimeout = 2000;
-        int n = listener.Receive(buffer);
-        Assert.Equal("WATCHDOG=1\nSTATUS=ok", Encoding.UTF8.GetString(buffer, 0, n));
-        Assert.False(new SdNotify(null, null).Send("READY=1"));
     }
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Systemd;
@@ -119,23 +120,29 @@ public class ReliabilityTests
     }
 
     [Fact]
+    public async Task WithoutANotifierGivenTheServiceUsesDotNetsSystemdNotifier()
+    {
+        string dir = TestVideos.TempDirectory();
+        var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));
+        await using var app = Hosting.ServiceHost.Build(options, new Hosting.ServiceHostSettings { CreateDetector = _ => new FakeDetector() });
+        Assert.IsType<Microsoft.Extensions.Hosting.Systemd.SystemdNotifier>(
+            app.Services.GetRequiredService<Microsoft.Extensions.Hosting.Systemd.ISystemdNotifier>());
+    }
+
+    [Fact]
     public async Task WatchdogHeartbeatsOnlyWhileFramesAreDetected()
     {
         string dir = TestVideos.TempDirectory();
-        string socketPath = Path.Combine(dir, "notify.sock");
-        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
-        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        var notifier = new RecordingNotifier();
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("a", TestVideos.MovingSquare(dir)));
         options.Watchdog.StallSeconds = 1;
-        await using var host = await TestHost.StartAsync(options, dir, new SdNotify(socketPath, TimeSpan.FromMilliseconds(200)));
+        await using var host = await TestHost.StartAsync(options, dir, notifier, new SystemdWatchdog(TimeSpan.FromMilliseconds(200)));
 
-        var buffer = new byte[512];
         var deadline = DateTime.UtcNow + TestHost.StateTimeout;
         async Task<string> Next()
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromTicks(Math.Max(0, (deadline - DateTime.UtcNow).Ticks)));
-            int n = await listener.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, timeout.Token);
-            return System.Text.Encoding.UTF8.GetString(buffer, 0, n);
+            return await notifier.NextAsync(timeout.Token);
         }
         async Task WaitForMessage(Func<string, bool> wanted)
         {

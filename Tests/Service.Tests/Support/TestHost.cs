@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting.Systemd;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Hosting;
@@ -16,11 +17,16 @@ public sealed class TestHost : IAsyncDisposable
     public ServiceOptions Options { get; }
     public string Directory { get; }
 
-    TestHost(ServiceOptions options, string directory, SdNotify? notify)
+    TestHost(ServiceOptions options, string directory, ISystemdNotifier? notifier, SystemdWatchdog? watchdog)
     {
         Options = options;
         Directory = directory;
-        App = ServiceHost.Build(options, new ServiceHostSettings { CreateDetector = _ => Detector, Notify = notify ?? new SdNotify(null, null) });
+        App = ServiceHost.Build(options, new ServiceHostSettings
+        {
+            CreateDetector = _ => Detector,
+            Notifier = notifier ?? new RecordingNotifier(isEnabled: false),
+            Watchdog = watchdog ?? SystemdWatchdog.Off,
+        });
     }
 
     public static ServiceOptions DefaultOptions(string directory, params CameraOptions[] cameras) => new()
@@ -49,10 +55,11 @@ public sealed class TestHost : IAsyncDisposable
         return StartAsync(DefaultOptions(directory, FileCamera(good, TestVideos.MovingSquare(directory)), FileCamera(bad, corrupt)), directory);
     }
 
-    public static async Task<TestHost> StartAsync(ServiceOptions options, string directory, SdNotify? notify = null)
+    public static async Task<TestHost> StartAsync(ServiceOptions options, string directory,
+        ISystemdNotifier? notifier = null, SystemdWatchdog? watchdog = null)
     {
         ServiceOptionsValidator.ThrowIfInvalid(options);
-        var host = new TestHost(options, directory, notify);
+        var host = new TestHost(options, directory, notifier, watchdog);
         await host.App.StartAsync();
         return host;
     }

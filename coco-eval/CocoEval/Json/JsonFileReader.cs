@@ -4,10 +4,12 @@ namespace CocoEval.Json;
 
 /// <summary>
 /// A pull reader over a JSON file that never holds more than a window of it: <see cref="Utf8JsonReader"/> over a
-/// refilled buffer, carrying its state across refills. Errors name the file, the line and the byte offset
-/// (the line is counted only when an error is reported).
+/// refilled buffer, carrying its state across refills, so a 450 MB COCO file is read in one pass with memory bounded
+/// by the largest single token. Errors name the file, the line and the byte offset (the line is counted only when an
+/// error is reported); malformed JSON is a <see cref="CocoDataException"/> around the reader's
+/// <see cref="JsonException"/>. The one streaming JSON reader: COCO evaluation and Data's COCO datasets read with it.
 /// </summary>
-internal ref struct JsonFileReader
+public ref struct JsonFileReader
 {
     private const int InitialBufferSize = 1 << 20;
 
@@ -88,6 +90,13 @@ internal ref struct JsonFileReader
 
     public readonly string PropertyName() => _reader.GetString() ?? "";
 
+    // The value the reader stands on, unchecked (the caller has looked at TokenType), for readers that decide
+    // themselves what a wrong type means.
+    public readonly string? StringValue() => _reader.GetString();
+    public readonly double DoubleValue() => _reader.GetDouble();
+    /// <summary>The number as an integer; one written with a fraction (640.0) is truncated.</summary>
+    public readonly long Int64Value() => _reader.TryGetInt64(out long value) ? value : checked((long)_reader.GetDouble());
+
     public long ReadInt64(string field)
     {
         ReadRequired(field);
@@ -146,6 +155,12 @@ internal ref struct JsonFileReader
     public void SkipValue(string what)
     {
         ReadRequired(what);
+        SkipCurrent(what);
+    }
+
+    /// <summary>Skips the value the reader stands on: to the end of an object or array, nothing for a scalar.</summary>
+    public void SkipCurrent(string what)
+    {
         if (TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray))
             return;
         int depth = _reader.CurrentDepth;
@@ -165,7 +180,7 @@ internal ref struct JsonFileReader
         new($"{Path}, line {LineOf(position)} (byte offset {position}): {message}");
 
     /// <summary>The 1-based line of a file offset, counted again from the start: errors only, so no cost otherwise.</summary>
-    private readonly long LineOf(long position)
+    public readonly long LineOf(long position)
     {
         try
         {

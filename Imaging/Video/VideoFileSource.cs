@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenCvSharp;
 
-namespace ParNetDetect.Service.Cameras;
+namespace ParNetDetect.Imaging.Video;
 
 /// <summary>
 /// A video file decoded by OpenCV's bundled FFmpeg. Optionally loops, and optionally paces frames at the file's
@@ -15,6 +15,7 @@ public sealed class VideoFileSource(string path, bool loop, bool realTime) : IFr
     long _framesSinceStart;
 
     public string Description => path;
+    public double FramesPerSecond => _frameSeconds > 0 ? 1 / _frameSeconds : 0;
 
     public void Open(CancellationToken ct)
     {

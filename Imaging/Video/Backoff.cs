@@ -1,4 +1,4 @@
-namespace ParNetDetect.Service.Cameras;
+namespace ParNetDetect.Imaging.Video;
 
 /// <summary>Exponential reconnect delays (initial, 2x, 4x ... capped) with up to 20% jitter, so many cameras behind
 /// one failed NVR do not reconnect in lockstep.</summary>

@@ -1,16 +1,19 @@
 using OpenCvSharp;
 
-namespace ParNetDetect.Service.Cameras;
+namespace ParNetDetect.Imaging.Video;
 
 /// <summary>
-/// A camera's frames, read one at a time on the camera's own thread. Open and Read throw
-/// <see cref="FrameSourceException"/> with a message that names the source; the camera worker decides whether
-/// to reconnect.
+/// A video's frames (a file, a camera, a stream), read one at a time on one thread. Open and Read throw
+/// <see cref="FrameSourceException"/> with a message that names the source; the reader
+/// (<see cref="ReconnectingReader"/>) decides whether to reconnect.
 /// </summary>
 public interface IFrameSource : IDisposable
 {
     /// <summary>The source as shown in logs and the API, with any URL credentials masked.</summary>
     string Description { get; }
+
+    /// <summary>Frames per second as the open source reports them; 0 when it does not say (a network stream).</summary>
+    double FramesPerSecond { get; }
 
     void Open(CancellationToken ct);
 

@@ -1,14 +1,14 @@
 using System.Text.RegularExpressions;
 
-namespace ParNetDetect.Service.Security;
+namespace ParNetDetect.Imaging.Video;
 
 /// <summary>
-/// Masks credentials in anything the service shows: a camera's source, or free text that may quote one (ffmpeg's
-/// stderr, an exception, a log line). Every URL's user-info, of any scheme in any case, becomes <c>***</c>
+/// Masks credentials in anything shown of a video source: the source itself, or free text that may quote one
+/// (ffmpeg's stderr, an exception, a log line). Every URL's user-info, of any scheme in any case, becomes <c>***</c>
 /// (<c>rtsp://***@host/...</c>); it runs to the last '@' before the host, so '@' and ':' inside a password, escaped
 /// or not, go with it. The values of query parameters whose name says they carry a secret (user, pass, pwd, token,
 /// key, auth, secret; any case, also inside names such as api_key) become <c>***</c> too. The one masking function:
-/// sources, errors and every log event pass through it.
+/// sources, errors, `detect predict`'s output and every log event of the service pass through it.
 /// </summary>
 public static partial class CredentialMask
 {

@@ -1,6 +1,6 @@
 using OpenCvSharp;
 
-namespace ParNetDetect.Service.Cameras;
+namespace ParNetDetect.Imaging.Video;
 
 /// <summary>A local camera through OpenCV's V4L2 backend (USB webcams, capture cards).</summary>
 public sealed class V4l2Source(int index, string configured) : IFrameSource
@@ -8,6 +8,7 @@ public sealed class V4l2Source(int index, string configured) : IFrameSource
     VideoCapture? _capture;
 
     public string Description => configured;
+    public double FramesPerSecond => _capture?.Fps ?? 0;
 
     public void Open(CancellationToken ct)
     {

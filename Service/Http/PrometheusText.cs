@@ -1,55 +1,55 @@
 using System.Globalization;
 using System.Text;
-using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Events;
-using ParNetDetect.Service.Pipeline;
+using ParNetDetect.Service.Metrics;
 
-namespace ParNetDetect.Service.Metrics;
+namespace ParNetDetect.Service.Http;
 
-/// <summary>Writes the Prometheus text exposition format (version 0.0.4) for /metrics.</summary>
+/// <summary>Writes the Prometheus text exposition format (version 0.0.4) for /metrics, from the cameras'
+/// <see cref="CameraMetricsSnapshot"/>s and the event dispatcher's drop counters.</summary>
 public static class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    public static string Write(IReadOnlyList<CameraRuntime> cameras, EventDispatcher dispatcher)
+    public static string Write(IReadOnlyList<CameraMetricsSnapshot> cameras, EventDispatcher dispatcher)
     {
         var w = new Writer();
         w.Family("parnet_camera_fps", "gauge", "Frames per second delivered by the camera (5 s window).",
-            cameras.Select(c => (Label(c), c.Metrics.Captured.PerSecond)));
+            cameras.Select(c => (Label(c), c.CameraFps)));
         w.Family("parnet_detection_fps", "gauge", "Frames per second run through the detector (5 s window).",
-            cameras.Select(c => (Label(c), c.Metrics.Detected.PerSecond)));
+            cameras.Select(c => (Label(c), c.DetectionFps)));
         w.Family("parnet_skipped_fps", "gauge", "Frames per second that never reached the detector (5 s window).",
-            cameras.Select(c => (Label(c), c.Metrics.Skipped.PerSecond)));
+            cameras.Select(c => (Label(c), c.SkippedFps)));
         w.Family("parnet_camera_frames_total", "counter", "Frames delivered by the camera.",
-            cameras.Select(c => (Label(c), (double)c.Metrics.Captured.Count)));
+            cameras.Select(c => (Label(c), (double)c.CapturedFrames)));
         w.Family("parnet_detected_frames_total", "counter", "Frames run through the detector.",
-            cameras.Select(c => (Label(c), (double)c.Metrics.Detected.Count)));
+            cameras.Select(c => (Label(c), (double)c.DetectedFrames)));
         w.Family("parnet_skipped_frames_total", "counter",
             "Frames not run through the detector: stale (a newer frame replaced it) or no_motion (motion gate).",
             cameras.SelectMany(c => new[]
             {
-                (Label(c) + ",reason=\"stale\"", (double)c.Metrics.SkippedStale),
-                (Label(c) + ",reason=\"no_motion\"", (double)c.Metrics.SkippedNoMotion),
+                (Label(c) + ",reason=\"stale\"", (double)c.SkippedStale),
+                (Label(c) + ",reason=\"no_motion\"", (double)c.SkippedNoMotion),
             }));
         w.Family("parnet_camera_reconnects_total", "counter", "Times the camera went into reconnecting.",
-            cameras.Select(c => (Label(c), (double)c.Health.Snapshot().Reconnects)));
+            cameras.Select(c => (Label(c), (double)c.Reconnects)));
         w.Family("parnet_camera_up", "gauge", "1 while the camera is connected.",
-            cameras.Select(c => (Label(c), c.Health.State == CameraState.Connected ? 1.0 : 0.0)));
+            cameras.Select(c => (Label(c), c.Up ? 1.0 : 0.0)));
         w.Family("parnet_tracked_objects", "gauge", "Confirmed tracks on the camera.",
             cameras.Select(c => (Label(c), (double)c.TrackedObjects)));
         w.Family("parnet_events_total", "counter", "Object events raised.",
-            cameras.Select(c => (Label(c), (double)c.Metrics.Events)));
+            cameras.Select(c => (Label(c), (double)c.Events)));
         w.Family("parnet_events_dropped_total", "counter",
             "Events and frame reports dropped: stage=\"queue\" when the sinks fell behind, else by that sink (e.g. broker down).",
             dispatcher.Sinks.Select(s => ($"stage=\"{s.Name}\"", (double)s.Dropped)).Prepend(("stage=\"queue\"", dispatcher.Dropped)));
         w.Histograms("parnet_inference_seconds", "Detector call time per frame (letterbox, forward, decode, NMS).",
-            cameras.Select(c => (Label(c), c.Metrics.InferenceSeconds.Snapshot())));
+            cameras.Select(c => (Label(c), c.InferenceSeconds)));
         w.Histograms("parnet_capture_to_result_seconds", "Frame capture to tracked result and events.",
-            cameras.Select(c => (Label(c), c.Metrics.CaptureToResultSeconds.Snapshot())));
+            cameras.Select(c => (Label(c), c.CaptureToResultSeconds)));
         return w.ToString();
     }
 
-    static string Label(CameraRuntime c) => $"camera=\"{c.Id}\""; // ids are [A-Za-z0-9_-], nothing to escape
+    static string Label(CameraMetricsSnapshot c) => $"camera=\"{c.CameraId}\""; // ids are [A-Za-z0-9_-], nothing to escape
 
     sealed class Writer
     {

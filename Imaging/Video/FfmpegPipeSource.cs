@@ -3,9 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using OpenCvSharp;
-using ParNetDetect.Service.Security;
 
-namespace ParNetDetect.Service.Cameras;
+namespace ParNetDetect.Imaging.Video;
 
 /// <summary>
 /// A network camera (RTSP, HTTP MJPEG, ...) decoded by an <c>ffmpeg</c> child process that writes raw BGR24 frames
@@ -23,6 +22,7 @@ public sealed class FfmpegPipeSource(string url, int width, int height, TimeSpan
     readonly Queue<string> _stderrTail = new();
 
     public string Description => CredentialMask.Apply(url);
+    public double FramesPerSecond => 0; // ffmpeg's raw pipe carries no rate, and ffprobe is not asked for one
 
     public void Open(CancellationToken ct)
     {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 
-namespace ParNetDetect.Service.Hosting;
+namespace ParNetDetect.Service.Lifecycle;
 
 /// <summary>
 /// A background service that starts only after every hosted service has started, the web server included (the
