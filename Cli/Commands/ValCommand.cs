@@ -36,8 +36,8 @@ public static class ValCommand
         app.SetNotes(command, """
             Prints pycocotools' 12-line summary and the per-class table of coco-eval --per-class, which also gives, per
             class and overall, the score threshold that maximises F1 at IoU 0.50 and the precision and recall there.
-            --calibrate writes those thresholds into the checkpoint (only its header changes), and predict and serve
-            then use them unless told otherwise; it evaluates with NMS as they run it (IoU 0.45, best class per box).
+            --calibrate writes those thresholds into the checkpoint (only its header changes), and predict then uses
+            them unless given --conf; it evaluates with NMS as predict runs it (IoU 0.45, best class per box).
             An exported .onnx file is not calibrated in place: calibrate its checkpoint and export it again.
             --shard i/n evaluates only the i-th of n contiguous parts of equal work (image count and size) and needs
             --save-json; --shard auto takes i/n from a Slurm array task or a Kubernetes Indexed Job (docs/cluster.md).

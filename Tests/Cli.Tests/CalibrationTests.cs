@@ -29,7 +29,7 @@ public sealed class CalibrationTests : IDisposable
         var val = DetectProcess.Run("val", "--data", _data, "--weights", _weights, "--calibrate", "--workers", "1", "--json", metrics);
         Assert.True(val.Code == 0, val.ToString());
         Assert.Contains($"calibrated: wrote the score thresholds that maximise F1 at IoU 0.50 into {_weights}", val.Out);
-        Assert.Contains("IoU 0.45", val.Out); // NMS as predict and serve run it
+        Assert.Contains("IoU 0.45", val.Out); // NMS as predict runs it
 
         // The checkpoint holds the metrics' best-F1 thresholds: per class, or the overall one for a class without.
         var info = Checkpoint.Load(_weights).Info;
