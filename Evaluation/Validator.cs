@@ -73,9 +73,8 @@ public sealed class Validator
                     if (item.DecodeFailed) continue;
                     // At the precision a results file keeps, so these numbers are those of the file `val --save-json`
                     // writes, and a sharded run's merged parts give exactly one process's numbers.
-                    foreach (var d in perImage[i])
-                        detections.Add(CocoResultsFile.AsStored(new CocoDetection(item.ImageId,
-                            _dataset.Categories.ToCategoryId(d.ClassIndex), CocoBox.FromCorners(d.X1, d.Y1, d.X2, d.Y2), d.Score)));
+                    detections.AddRange(CocoDetections.Of(perImage[i], item.ImageId, c => _dataset.Categories.ToCategoryId(c))
+                        .Select(CocoResultsFile.AsStored));
                 }
             }
             progress?.Invoke(++done, _loader.BatchCount);

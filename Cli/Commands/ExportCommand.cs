@@ -37,8 +37,9 @@ public static class ExportCommand
         };
         app.SetNotes(command, """
             The graph holds the backbone, neck, head and box decoding (the predictions of every anchor); NMS stays in C#
-            unless --nms. Its metadata (class names, input size, strides, anchors, score threshold, model, version) make
-            `--weights F.onnx` work in val, predict and serve with nothing else. docs/onnx.md describes the graph.
+            unless --nms. Its metadata (class names, input size, strides, anchors, the checkpoint's score thresholds,
+            per class once `detect val --calibrate` wrote them, model, version) make `--weights F.onnx` work in val,
+            predict and serve with nothing else. docs/onnx.md describes the graph.
             """);
         command.SetAction(p =>
         {

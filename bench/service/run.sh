@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.."
 MODE=${1:?usage: bench/service/run.sh speed|motion|soak|history-api|history-record [seconds|events]}
 SECONDS_ARG=${2:-$([[ $MODE == soak || $MODE == history-record ]] && echo 1800 || echo 60)}
 WEIGHTS=${WEIGHTS:-demo}
-VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes.avi}
+VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes-v2.avi}
 FPS_CAP=${FPS_CAP:-$(case $MODE in soak) echo 4 ;; history-api) echo 2 ;; *) echo 0 ;; esac)}
 OUT=${OUT:-runs/bench/service}
 export PARNET_BUILD_ROOT=${PARNET_BUILD_ROOT:-/tmp/build-bench}
