@@ -71,6 +71,7 @@ public static class ServiceHost
         else services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>(); // AddSystemd adds one only under systemd
         services.AddSingleton(settings.Watchdog);
         services.AddSingleton<PipelineActivity>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => settings.CreateDetector(sp.GetRequiredService<ServiceOptions>().Detector));
         services.AddSingleton<CameraRegistry>();
         // The same instances are resolved by the API (dispatcher drops) and run as hosted services.

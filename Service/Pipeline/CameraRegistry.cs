@@ -9,10 +9,10 @@ public sealed class CameraRegistry : IDisposable
 {
     readonly Dictionary<string, CameraRuntime> _byId;
 
-    public CameraRegistry(ServiceOptions options, IObjectDetector detector, ILoggerFactory logs)
+    public CameraRegistry(ServiceOptions options, IObjectDetector detector, ILoggerFactory logs, TimeProvider clock)
     {
         var logger = logs.CreateLogger("ParNetDetect.Service.Camera");
-        All = options.Cameras.Select((c, i) => new CameraRuntime(c, $"Cameras:{i}", detector.ClassNames, options, logger)).ToList();
+        All = options.Cameras.Select((c, i) => new CameraRuntime(c, $"Cameras:{i}", detector, options, logger, clock)).ToList();
         _byId = All.ToDictionary(c => c.Id, StringComparer.Ordinal);
     }
 

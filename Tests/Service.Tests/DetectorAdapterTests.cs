@@ -26,6 +26,7 @@ public class DetectorAdapterTests
 
         using var detector = ParNetObjectDetector.Load(new DetectorOptions { Weights = path });
         Assert.Equal(["square", "circle"], detector.ClassNames);
+        Assert.Equal([0.25f, 0.25f], detector.ScoreThresholds); // not calibrated: the interactive default for each class
         using var frame = new Mat(120, 200, MatType.CV_8UC3, new Scalar(40, 90, 160));
         Cv2.Rectangle(frame, new Rect(60, 30, 50, 50), Scalar.White, -1);
         var found = detector.Detect(frame, 0.0f);

@@ -48,4 +48,19 @@ public class FrameFlowTests
         Assert.True(gate.ShouldDetect(frame, t.AddSeconds(2.1)));       // something moved
         Assert.True(gate.LastChangedFraction > 0.02);
     }
+
+    [Fact]
+    public void ChangesInsideAMotionMaskDoNotOpenTheGate()
+    {
+        var leftHalf = new List<double[]> { new[] { 0.0, 0 }, new[] { 0.5, 0 }, new[] { 0.5, 1 }, new[] { 0.0, 1 } };
+        using var gate = new MotionGate(new MotionOptions { Enabled = true, HoldSeconds = 0, Masks = [leftHalf] });
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, new Scalar(40, 40, 40));
+        var t = DateTimeOffset.UnixEpoch;
+        Assert.True(gate.ShouldDetect(frame, t));                       // first frame: look once
+        Cv2.Rectangle(frame, new Rect(10, 40, 30, 30), Scalar.White, -1); // a clock ticking in the masked half
+        Assert.False(gate.ShouldDetect(frame, t.AddSeconds(1)));
+        Assert.Equal(0, gate.LastChangedFraction);
+        Cv2.Rectangle(frame, new Rect(110, 40, 30, 30), Scalar.White, -1); // something moves in the other half
+        Assert.True(gate.ShouldDetect(frame, t.AddSeconds(2)));
+    }
 }

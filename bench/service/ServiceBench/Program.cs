@@ -256,6 +256,7 @@ static Dictionary<string, string> ParseArgs(string[] args)
 sealed class NonOwning(IObjectDetector inner) : IObjectDetector
 {
     public IReadOnlyList<string> ClassNames => inner.ClassNames;
+    public IReadOnlyList<float> ScoreThresholds => inner.ScoreThresholds;
     public IReadOnlyList<Detection> Detect(Mat bgr, float minScore) => inner.Detect(bgr, minScore);
     public void Dispose() { }
 }
