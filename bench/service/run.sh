@@ -5,17 +5,21 @@
 #                                                each frame's time outside the forward pass
 #   bench/service/run.sh motion [seconds=60]     still scene, motion gate off then on: detector fps and CPU
 #   bench/service/run.sh soak  [seconds=1800]    looping video in real time, MJPEG viewer attached, RSS every 10 s
+#   bench/service/run.sh tracks [seconds=120]    the camera pipeline on a rendered video against its ground truth
+#                                                (VIDEO=F.avi from `detect synth --video F.avi --seed S`, beside F.json):
+#                                                precision/recall of confirmed objects, ghost tracks, tracks vs objects
 #
 # WEIGHTS (default demo; random:parnet-n-yolo:640 = untrained weights, same compute) and VIDEO (default the demo
 # shapes video, rendered by `detect serve` into ~/.cache/parnet-detect) can be set; FPS_CAP limits detector
-# frames/s in the soak (default 4, to leave a shared machine some CPU). Results are appended to runs/bench/service/.
+# frames/s in the soak (default 4, to leave a shared machine some CPU) and in tracks (default 5, as a camera's).
+# Results are appended to runs/bench/service/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-MODE=${1:?usage: bench/service/run.sh speed|motion|soak [seconds]}
-SECONDS_ARG=${2:-$([[ $MODE == soak ]] && echo 1800 || echo 60)}
+MODE=${1:?usage: bench/service/run.sh speed|motion|soak|tracks [seconds]}
+SECONDS_ARG=${2:-$([[ $MODE == soak ]] && echo 1800 || { [[ $MODE == tracks ]] && echo 120; } || echo 60)}
 WEIGHTS=${WEIGHTS:-demo}
 VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes.avi}
-FPS_CAP=${FPS_CAP:-$([[ $MODE == soak ]] && echo 4 || echo 0)}
+FPS_CAP=${FPS_CAP:-$(case $MODE in soak) echo 4 ;; tracks) echo 5 ;; *) echo 0 ;; esac)}
 OUT=${OUT:-runs/bench/service}
 export PARNET_BUILD_ROOT=${PARNET_BUILD_ROOT:-/tmp/build-bench}
 dotnet build -c Release bench/service/ServiceBench -v q -nologo | grep -E "error|Warn" || true

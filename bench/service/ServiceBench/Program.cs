@@ -5,8 +5,10 @@
 //          detector frames/s and the process's CPU use for each.
 //   soak:  the service on a looping video in real time with an MJPEG viewer attached; resident memory sampled
 //          every 10 s into a CSV, growth after warm-up and the slot's skipped/captured counts at the end.
-// usage: service-bench speed|motion|soak --weights FILE|demo|random:<variant>:<size> --video FILE [--seconds N] [--out DIR]
-//        [--fps-cap N]  (detector frames/s cap; 0 = flat out)
+//   tracks: the camera pipeline on a rendered video (detect synth --video F.avi) against its ground truth F.json:
+//          confirmed objects' precision and recall per frame, ghost tracks, confirmed tracks against objects.
+// usage: service-bench speed|motion|soak|tracks --weights FILE|demo|random:<variant>:<size> --video FILE [--seconds N]
+//        [--out DIR] [--fps-cap N] (detector frames/s; 0 = flat out) [--truth F.json] (tracks; default beside it)
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
@@ -71,6 +73,13 @@ else if (mode == "motion")
     string line = $"motion | still 640x480 scene at 25 fps, fps cap {fpsCap} | " + string.Join(" | ", results);
     Console.WriteLine(line);
     File.AppendAllText(Path.Combine(outDir, "motion.txt"), line + "\n");
+}
+else if (mode == "tracks")
+{
+    string truth = opts.GetValueOrDefault("truth", Path.ChangeExtension(video, ".json"));
+    string line = TrackQuality.Measure(new ParNetObjectDetector(detector, 0.45f), video, truth, seconds, fpsCap);
+    Console.WriteLine(line);
+    File.AppendAllText(Path.Combine(outDir, "tracks.txt"), line + "\n");
 }
 else if (mode == "soak")
 {
