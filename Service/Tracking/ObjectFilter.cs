@@ -12,7 +12,6 @@ namespace ParNetDetect.Service.Tracking;
 public sealed class ObjectFilter
 {
     readonly ClassFilter?[] _classes; // null: a class the camera does not keep
-    readonly ObjectMask _mask;
 
     /// <param name="configPath">The camera's configuration path (Cameras:N), for errors.</param>
     /// <param name="modelThresholds">The model's own minimum score per class index.</param>
@@ -36,9 +35,11 @@ public sealed class ObjectFilter
 
         _classes = classNames.Select((_, c) => camera.Classes.Count == 0 || kept.Contains(c)
             ? Settle(labels.GetValueOrDefault(c), camera, modelThresholds[c]) : null).ToArray();
-        _mask = new ObjectMask(camera.ObjectMasks);
+        Mask = new ObjectMask(camera.ObjectMasks);
         LowestMinScore = _classes.Min(f => f?.MinScore) ?? 1;
     }
+
+    public ObjectMask Mask { get; }
 
     /// <summary>The lowest score any kept class lets through: what the detector is asked for.</summary>
     public float LowestMinScore { get; }
@@ -49,7 +50,7 @@ public sealed class ObjectFilter
 
     public bool Passes(in Detection d, int frameWidth, int frameHeight) =>
         For(d.ClassIndex) is { } filter && filter.Passes(d, frameWidth, frameHeight)
-        && !_mask.Hides(d, frameWidth, frameHeight);
+        && !Mask.Hides(d, frameWidth, frameHeight);
 
     static ClassFilter Settle(ObjectFilterOptions? label, CameraOptions camera, float modelThreshold)
     {

@@ -6,11 +6,11 @@ namespace ParNetDetect.Service.Tracking;
 /// is masked when the bottom centre of its box lies in any of them, as with zones.</summary>
 public sealed class ObjectMask(IEnumerable<IReadOnlyList<double[]>> polygons)
 {
-    readonly NormalizedPolygon[] _polygons = polygons.Select(p => new NormalizedPolygon(p)).ToArray();
+    public IReadOnlyList<NormalizedPolygon> Polygons { get; } = polygons.Select(p => new NormalizedPolygon(p)).ToArray();
 
     public bool Hides(in Detection box, int frameWidth, int frameHeight)
     {
-        foreach (var polygon in _polygons)
+        foreach (var polygon in Polygons)
             if (polygon.ContainsFootOf(box, frameWidth, frameHeight)) return true;
         return false;
     }
