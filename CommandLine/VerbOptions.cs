@@ -37,15 +37,22 @@ public static class VerbOptions
         {
             Description = description,
             DefaultValueFactory = _ => fallback,
-            CustomParser = r =>
-            {
-                string raw = Raw(r);
-                if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max)
-                    return value;
-                r.AddError($"{name} must be a number in [{min}, {max}] (got '{raw}').");
-                return fallback;
-            },
+            CustomParser = r => ParseNumber(r, name, min, max) ?? fallback,
         };
+
+    /// <summary>A number with no default: null when not given.</summary>
+    public static Option<double?> OptionalNumber(string name, string description, double min = double.MinValue,
+        double max = double.MaxValue) =>
+        new(name) { Description = description, CustomParser = r => ParseNumber(r, name, min, max) };
+
+    static double? ParseNumber(ArgumentResult r, string name, double min, double max)
+    {
+        string raw = Raw(r);
+        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value >= min && value <= max)
+            return value;
+        r.AddError($"{name} must be a number in [{min}, {max}] (got '{raw}').");
+        return null;
+    }
 
     static int? ParseInt(ArgumentResult r, string name, int min, int max)
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -25,6 +26,25 @@ public sealed record CheckpointInfo
     public double BestFitness { get; init; }
     /// <summary>Free-form: the command that made it, dataset, metrics.</summary>
     public IReadOnlyDictionary<string, string> Notes { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The model's own minimum score (objectness x class probability) for classes without their own: the
+    /// threshold that maximised F1 over every class when calibrated (`detect val --calibrate`), else the interactive
+    /// default. Checkpoints written before thresholds existed read the default.</summary>
+    public float ScoreThreshold { get; init; } = DetectOptions.Default.ConfidenceThreshold;
+
+    /// <summary>Calibrated minimum score per class index (the threshold that maximised each class's F1), or null:
+    /// <see cref="ScoreThreshold"/> for every class.</summary>
+    public IReadOnlyList<float>? ClassScoreThresholds { get; init; }
+
+    /// <summary>The minimum score of a class: its calibrated threshold, else the overall one.</summary>
+    public float ScoreThresholdFor(int classIndex) => ClassScoreThresholds?[classIndex] ?? ScoreThreshold;
+
+    /// <summary>The thresholds in one line: "circle 0.41, square 0.38 (overall 0.4)", or "0.25 for every class (not
+    /// calibrated)".</summary>
+    public string DescribeScoreThresholds() => ClassScoreThresholds is { } perClass
+        ? string.Join(", ", ClassNames.Select((name, c) => string.Create(CultureInfo.InvariantCulture, $"{name} {perClass[c]:0.###}")))
+          + string.Create(CultureInfo.InvariantCulture, $" (overall {ScoreThreshold:0.###})")
+        : string.Create(CultureInfo.InvariantCulture, $"{ScoreThreshold:0.###} for every class (not calibrated)");
 }
 
 /// <summary>
@@ -189,6 +209,11 @@ public sealed class Checkpoint
             if (Encoding.ASCII.GetString(r.ReadBytes(Magic.Length)) != Magic) throw new EndOfStreamException();
             if (info.ClassNames.Count == 0 || info.CategoryIds.Count != info.ClassNames.Count)
                 throw new InvalidDataException($"checkpoint {path}: header lists {info.ClassNames.Count} classes and {info.CategoryIds.Count} category ids.");
+            if (info.ScoreThreshold is < 0 or > 1 || float.IsNaN(info.ScoreThreshold))
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"checkpoint {path}: ScoreThreshold {info.ScoreThreshold} is not in [0, 1]."));
+            if (info.ClassScoreThresholds is { } t && (t.Count != info.ClassNames.Count || t.Any(v => v is < 0 or > 1 || float.IsNaN(v))))
+                throw new InvalidDataException($"checkpoint {path}: ClassScoreThresholds are not {info.ClassNames.Count} values in [0, 1].");
             return checkpoint;
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or DecoderFallbackException or IOException

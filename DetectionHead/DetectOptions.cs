@@ -6,6 +6,13 @@ public sealed record DetectOptions
     /// <summary>Minimum score (objectness x class probability) a detection needs.</summary>
     public float ConfidenceThreshold { get; init; } = 0.25f;
 
+    /// <summary>Minimum score per class index, in place of <see cref="ConfidenceThreshold"/> (a model's calibrated
+    /// thresholds), or null.</summary>
+    public IReadOnlyList<float>? ClassConfidenceThresholds { get; init; }
+
+    /// <summary>The lowest minimum score of any class: what a candidate must beat to be considered at all.</summary>
+    public float LowestConfidenceThreshold => ClassConfidenceThresholds is { Count: > 0 } t ? t.Min() : ConfidenceThreshold;
+
     /// <summary>Boxes of the same class overlapping a better one by more than this IoU are suppressed.</summary>
     public float IouThreshold { get; init; } = 0.45f;
 
@@ -36,6 +43,8 @@ public sealed record DetectOptions
     {
         if (ConfidenceThreshold is < 0 or > 1 || float.IsNaN(ConfidenceThreshold))
             throw new ArgumentOutOfRangeException(nameof(ConfidenceThreshold), ConfidenceThreshold, "must be in [0, 1]");
+        if (ClassConfidenceThresholds is { } t && t.Any(v => v is < 0 or > 1 || float.IsNaN(v)))
+            throw new ArgumentOutOfRangeException(nameof(ClassConfidenceThresholds), "every value must be in [0, 1]");
         if (IouThreshold is < 0 or > 1 || float.IsNaN(IouThreshold))
             throw new ArgumentOutOfRangeException(nameof(IouThreshold), IouThreshold, "must be in [0, 1]");
         if (MaxDetections < 1)

@@ -13,13 +13,16 @@ public static class Nms
     /// <summary>
     /// predictions: (N, K, 5 + nc) from <see cref="PredictionDecoder.Decode"/> (cx, cy, w, h, objectness, class
     /// probabilities). Returns, per image, detections in the same pixel space, best first. Score = objectness x
-    /// class probability.
+    /// class probability; a detection's score beats its class's minimum (the options' per-class thresholds when
+    /// given), which is the one place those thresholds are applied.
     /// </summary>
     public static IReadOnlyList<Detection>[] Run(Tensor predictions, DetectOptions options)
     {
         options.Validate();
         if (predictions.dim() != 3 || predictions.shape[2] < 6)
             throw new ArgumentException($"predictions must be (N, K, 5 + nc); got ({string.Join(", ", predictions.shape)}).");
+        if (options.ClassConfidenceThresholds is { } t && t.Count != predictions.shape[2] - 5)
+            throw new ArgumentException($"{t.Count} class thresholds for predictions of {predictions.shape[2] - 5} classes.");
         var results = new IReadOnlyList<Detection>[predictions.shape[0]];
         for (int i = 0; i < results.Length; i++)
             results[i] = RunImage(predictions[i], options);
@@ -30,14 +33,16 @@ public static class Nms
     {
         using var scope = NewDisposeScope();
         p = p.detach().to(float32).cpu();
-        p = p[p[.., 4] > o.ConfidenceThreshold];                   // (k, 5 + nc): objectness bounds the score
+        p = p[p[.., 4] > o.LowestConfidenceThreshold];             // (k, 5 + nc): objectness bounds the score
         if (p.shape[0] == 0) return [];
         var boxes = Boxes.XywhToXyxy(p[.., ..4]);
         var scores = p[.., 5..] * p[.., 4..5];                     // (k, nc)
+        // (k, nc): whether each class's score beats that class's minimum.
+        var passes = o.ClassConfidenceThresholds is { } perClass ? scores > tensor(perClass.ToArray()) : scores > o.ConfidenceThreshold;
         Tensor score, cls;
         if (o.MultiLabel)
         {
-            var pairs = (scores > o.ConfidenceThreshold).nonzero();  // (m, 2): box, class
+            var pairs = passes.nonzero();                          // (m, 2): box, class
             var box = pairs[.., 0];
             cls = pairs[.., 1];
             score = scores[box, cls];
@@ -46,7 +51,7 @@ public static class Nms
         else
         {
             (score, cls) = scores.max(1);
-            var keep = score > o.ConfidenceThreshold;
+            var keep = passes.gather(1, cls.unsqueeze(1)).squeeze(1); // the best class beats its own minimum
             (score, cls, boxes) = (score[keep], cls[keep], boxes[keep]);
         }
         long m = score.shape[0];

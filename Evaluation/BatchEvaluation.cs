@@ -21,6 +21,9 @@ public static class BatchEvaluation
     {
         if (options.Shard is not null && options.SaveJson is null)
             throw new ArgumentException("a shard's detections need a file to go to (--save-json).");
+        if (options.Calibrate && options.Shard is not null)
+            throw new ArgumentException("calibrating needs the whole split, not a shard.");
+        if (options.Calibrate) ThresholdCalibration.CheckWritable(weights);
         IDetectionDataset full = DetectionDatasets.Open(options.Data, options.Split);
         CheckOutputs(new OutputGuard(options.Force, [.. full.Files, Detector.ResolveWeights(weights)]), options);
         using var detector = Detector.Load(weights, backend);
@@ -48,9 +51,17 @@ public static class BatchEvaluation
             log.WriteLine($"shard {part.Index}/{part.Count}: wrote {options.SaveJson}; evaluate the parts together with --merge.");
             return;
         }
-        Report(validator.Evaluate(pass.Detections), pass.Detections, pass.Issues, options,
+        var result = validator.Evaluate(pass.Detections);
+        Report(result, pass.Detections, pass.Issues, options,
             new() { ["data"] = options.Data, ["split"] = options.Split, ["weights"] = detector.Source, ["img"] = size.ToString(CultureInfo.InvariantCulture) },
             pass.Seconds, log);
+        if (options.Calibrate)
+        {
+            var thresholds = ThresholdCalibration.From(result, detector.ClassNames.Count, c => full.Categories.ToCategoryId(c));
+            var calibrated = ThresholdCalibration.Write(detector.Source, thresholds);
+            log.WriteLine($"calibrated: wrote the score thresholds that maximise F1 at IoU 0.50 into {detector.Source}: " +
+                          calibrated.DescribeScoreThresholds());
+        }
     }
 
     /// <summary>Evaluates the detections of shard files together, each checked against the whole split's ground truth.</summary>

@@ -23,4 +23,7 @@ public sealed record BatchEvaluationOptions
     public bool Force { get; init; }
     /// <summary>Fail at the first data problem instead of skipping it.</summary>
     public bool Strict { get; init; }
+    /// <summary>Write the thresholds that maximise F1 into the checkpoint (<see cref="ThresholdCalibration"/>); the
+    /// caller evaluates with <see cref="ThresholdCalibration.Detect"/>.</summary>
+    public bool Calibrate { get; init; }
 }

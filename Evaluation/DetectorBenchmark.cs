@@ -148,12 +148,12 @@ public static class DetectorBenchmark
             throw new InvalidDataException($"{dataset.Source} has other classes than {detector.Source} was trained on.");
     }
 
-    /// <summary>A 640x480 scene of the synthetic renderer (seeded), when no dataset is given.</summary>
+    /// <summary>A 640x480 synthetic scene (seeded), when no dataset is given.</summary>
     static Mat GeneratedFrame()
     {
-        var rng = new Random(1);
-        var frame = SceneRenderer.Background(640, 480, rng);
-        SceneRenderer.DrawShapes(frame, rng, 4, 4);
+        using var scene = Scene.Generate(640, 480, new Random(1), 4, 4);
+        var frame = new Mat();
+        scene.Render(frame);
         return frame;
     }
 

@@ -71,9 +71,7 @@ public sealed class Validator
                     var item = batch.Items[i];
                     images++;
                     if (item.DecodeFailed) continue;
-                    foreach (var d in perImage[i])
-                        detections.Add(new CocoDetection(item.ImageId, _dataset.Categories.ToCategoryId(d.ClassIndex),
-                            CocoBox.FromCorners(d.X1, d.Y1, d.X2, d.Y2), d.Score));
+                    detections.AddRange(CocoDetections.Of(perImage[i], item.ImageId, c => _dataset.Categories.ToCategoryId(c)));
                 }
             }
             progress?.Invoke(++done, _loader.BatchCount);

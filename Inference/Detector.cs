@@ -58,6 +58,17 @@ public sealed class Detector : IDisposable
     public IReadOnlyList<string> ClassNames => Info.ClassNames;
     public int ImageSize { get; }
 
+    /// <summary>
+    /// <paramref name="options"/> (by default <see cref="DetectOptions.Default"/>) with the model's own score
+    /// thresholds, per class when calibrated (`detect val --calibrate`), in place of its confidence threshold: what
+    /// predict and the service use unless the user sets one. NMS applies them.
+    /// </summary>
+    public DetectOptions AtModelThresholds(DetectOptions? options = null) => (options ?? DetectOptions.Default) with
+    {
+        ConfidenceThreshold = Info.ScoreThreshold,
+        ClassConfidenceThresholds = Info.ClassScoreThresholds,
+    };
+
     /// <summary>Detections on one 8-bit BGR image (grey and BGRA are converted), in its pixels, best first.</summary>
     public IReadOnlyList<Detection> Detect(Mat bgr, DetectOptions? options = null)
     {

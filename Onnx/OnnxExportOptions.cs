@@ -22,10 +22,11 @@ public sealed record OnnxExportOptions
 
     public int NmsMaxPerClass { get; init; } = DetectOptions.Default.MaxDetections;
 
-    /// <summary>The model's own minimum score, written to the metadata (and used by the in-graph NMS).</summary>
-    public float ScoreThreshold { get; init; } = DetectOptions.Default.ConfidenceThreshold;
+    /// <summary>The model's own minimum score for the metadata (and the in-graph NMS), or null: the checkpoint's
+    /// (<see cref="CheckpointInfo.ScoreThreshold"/>, calibrated by `detect val --calibrate`).</summary>
+    public float? ScoreThreshold { get; init; }
 
-    /// <summary>Calibrated per-class minimum scores for the metadata, or null.</summary>
+    /// <summary>Per-class minimum scores for the metadata, or null: the checkpoint's calibrated ones, if any.</summary>
     public IReadOnlyList<float>? ClassScoreThresholds { get; init; }
 
     /// <summary>Static int8 quantization (needs calibration images), or null for float32.</summary>
@@ -37,7 +38,7 @@ public sealed record OnnxExportOptions
         if (ImageSize <= 0 || ImageSize % 32 != 0)
             throw new ArgumentOutOfRangeException(nameof(ImageSize), ImageSize, "must be a positive multiple of 32");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "must be at least 1");
-        if (ScoreThreshold is < 0 or > 1 || float.IsNaN(ScoreThreshold))
+        if (ScoreThreshold is < 0 or > 1 || ScoreThreshold is { } score && float.IsNaN(score))
             throw new ArgumentOutOfRangeException(nameof(ScoreThreshold), ScoreThreshold, "must be in [0, 1]");
         if (NmsIouThreshold is < 0 or > 1 || float.IsNaN(NmsIouThreshold))
             throw new ArgumentOutOfRangeException(nameof(NmsIouThreshold), NmsIouThreshold, "must be in [0, 1]");

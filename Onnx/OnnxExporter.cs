@@ -48,7 +48,10 @@ public static class OnnxExporter
         g.Output(predictions, TensorProto.Types.DataType.Float, batch, candidates, outputs);
         if (options.Nms)
         {
-            var detections = NmsEmitter.Emit(g, predictions, options.ScoreThreshold, options.NmsIouThreshold,
+            // One score threshold in the graph: the lowest class's, so a consumer can apply class_score_thresholds after.
+            var (score, perClass) = Thresholds(checkpoint, options);
+            float lowest = perClass is { Count: > 0 } t ? Math.Min(score, t.Min()) : score;
+            var detections = NmsEmitter.Emit(g, predictions, lowest, options.NmsIouThreshold,
                 options.NmsMaxPerClass, OnnxModelInfo.DetectionsName, "nms");
             g.Output(detections, TensorProto.Types.DataType.Float, Dim.Named("detections"), 7);
         }
@@ -94,27 +97,35 @@ public static class OnnxExporter
         options.Validate(model.NumClasses);
     }
 
-    static OnnxModelInfo Info(YoloDetector model, CheckpointInfo checkpoint, OnnxExportOptions options, string quantization) => new()
+    /// <summary>The score thresholds the graph carries: the options' where set, else the checkpoint's own.</summary>
+    static (float Score, IReadOnlyList<float>? PerClass) Thresholds(CheckpointInfo checkpoint, OnnxExportOptions options) =>
+        (options.ScoreThreshold ?? checkpoint.ScoreThreshold, options.ClassScoreThresholds ?? checkpoint.ClassScoreThresholds);
+
+    static OnnxModelInfo Info(YoloDetector model, CheckpointInfo checkpoint, OnnxExportOptions options, string quantization)
     {
-        Model = model.Variant.Name,
-        ClassNames = checkpoint.ClassNames,
-        CategoryIds = checkpoint.CategoryIds,
-        Activation = model.Backbone.Options.Activation.ToString(),
-        InputHeight = options.ImageSize,
-        InputWidth = options.ImageSize,
-        BatchSize = options.Dynamic ? 0 : options.BatchSize,
-        DynamicSize = options.Dynamic,
-        SizeDivisor = model.SizeDivisor,
-        TrainedImageSize = checkpoint.ImageSize,
-        Strides = model.Anchors.Strides,
-        Anchors = model.Anchors.Pixels.Select(l => (IReadOnlyList<float[]>)l.Select(a => new[] { a.W, a.H }).ToArray()).ToArray(),
-        ScoreThreshold = options.ScoreThreshold,
-        ClassScoreThresholds = options.ClassScoreThresholds,
-        Precision = options.Int8 is null ? "fp32" : "int8",
-        Quantization = quantization,
-        Nms = options.Nms ? new OnnxNmsInfo(options.NmsIouThreshold, options.NmsMaxPerClass) : null,
-        ProjectVersion = OnnxModelInfo.CurrentProjectVersion,
-    };
+        var (score, perClass) = Thresholds(checkpoint, options);
+        return new()
+        {
+            Model = model.Variant.Name,
+            ClassNames = checkpoint.ClassNames,
+            CategoryIds = checkpoint.CategoryIds,
+            Activation = model.Backbone.Options.Activation.ToString(),
+            InputHeight = options.ImageSize,
+            InputWidth = options.ImageSize,
+            BatchSize = options.Dynamic ? 0 : options.BatchSize,
+            DynamicSize = options.Dynamic,
+            SizeDivisor = model.SizeDivisor,
+            TrainedImageSize = checkpoint.ImageSize,
+            Strides = model.Anchors.Strides,
+            Anchors = model.Anchors.Pixels.Select(l => (IReadOnlyList<float[]>)l.Select(a => new[] { a.W, a.H }).ToArray()).ToArray(),
+            ScoreThreshold = score,
+            ClassScoreThresholds = perClass,
+            Precision = options.Int8 is null ? "fp32" : "int8",
+            Quantization = quantization,
+            Nms = options.Nms ? new OnnxNmsInfo(options.NmsIouThreshold, options.NmsMaxPerClass) : null,
+            ProjectVersion = OnnxModelInfo.CurrentProjectVersion,
+        };
+    }
 
     static ModelProto Wrap(GraphProto graph, OnnxModelInfo info)
     {

@@ -2,9 +2,11 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using CocoEval;
 using OpenCvSharp;
 using ParNetDetect.CommandLine;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Evaluation;
 using ParNetDetect.FileSafety;
 using ParNetDetect.Imaging.Video;
 using ParNetDetect.Inference;
@@ -31,36 +33,40 @@ public static class PredictCommand
         var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model", required: true);
         var source = VerbOptions.Text("--source", "an image, a folder of images, a video file, a camera (0, 1, ... or /dev/videoN) or a stream URL (rtsp://, http://, ...)", required: true);
         var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
-        var conf = VerbOptions.Number("--conf", 0.25, "lowest score kept", 0, 1);
+        var conf = VerbOptions.OptionalNumber("--conf", "lowest score kept, for every class (default: the model's own thresholds)", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
         var maxDet = VerbOptions.Int("--max-det", 300, "detections kept per image", 1, 100_000);
         var backend = new BackendChoice();
         var frames = VerbOptions.Int("--frames", 0, "video or camera: stop after N frames (0 = to the end, or Ctrl-C)", 0, int.MaxValue);
-        var noSave = VerbOptions.Flag("--no-save", "print detections and write nothing");
+        var noSave = VerbOptions.Flag("--no-save", "print detections; no annotated copies or detection files in --out");
+        var saveJson = VerbOptions.Text("--save-json", "also write the detections as COCO results (image id = frame number, or the image's place in order, from 1)");
         var force = VerbOptions.Flag("--force", "write into an --out folder that holds files (never over the source images or the weights)");
         var command = new Command("predict", "detect objects in an image, a folder, a video, a camera or a stream; annotated output + JSON")
         {
-            weights, source, outDir, conf, iou, maxDet, frames, noSave, force,
+            weights, source, outDir, conf, iou, maxDet, frames, noSave, saveJson, force,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
             Images: annotated copies and detections.json (one entry per image) in --out. Video, camera or stream:
-            <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame); a camera or stream runs until Ctrl-C or
-            --frames, and is reopened when it drops (as `detect serve` does; five failed attempts in a row end the run).
-            Network streams are read through ffmpeg. Boxes are x1, y1, x2, y2 in the source's pixels. --out is not
-            written into if it holds files, unless --force; the source images and the weights are never written over,
-            not even then.
+            <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame, frames numbered from 1); a camera or
+            stream runs until Ctrl-C or --frames, and is reopened when it drops (as `detect serve` does; five failed
+            attempts in a row end the run). Network streams are read through ffmpeg. Boxes are x1, y1, x2, y2 in the
+            source's pixels. Scores: the model's own thresholds (per class once `detect val --calibrate` wrote them
+            into the weights) unless --conf sets one for every class. --save-json FILE writes COCO results with the
+            model's category ids, numbered as `detect synth --video` numbers its ground truth (frames from 1), so
+            `coco-eval VIDEO.json FILE` scores them. --out is not written into if it holds files, and FILE is not
+            replaced, unless --force; the source images and the weights are never written over, not even then.
             """);
-        command.SetAction(p => Run(p.GetValue(weights)!, p.GetValue(source)!, p.GetValue(outDir)!, DetectOptions.Default with
+        command.SetAction(p => Run(p.GetValue(weights)!, p.GetValue(source)!, p.GetValue(outDir)!, p.GetValue(conf), DetectOptions.Default with
         {
-            ConfidenceThreshold = (float)p.GetValue(conf),
             IouThreshold = (float)p.GetValue(iou),
             MaxDetections = p.GetValue(maxDet),
-        }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(force)));
+        }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(saveJson), p.GetValue(force)));
         return command;
     }
 
-    static int Run(string weights, string source, string outDir, DetectOptions options, BackendOptions backend, int maxFrames, bool save, bool force)
+    static int Run(string weights, string source, string outDir, double? conf, DetectOptions options, BackendOptions backend,
+        int maxFrames, bool save, string? saveJson, bool force)
     {
         bool isCamera = FrameSources.IsCamera(source);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
@@ -72,9 +78,10 @@ public static class PredictCommand
         // A stream's URL may hold credentials: its outputs are just "stream".
         string stream = FrameSources.DeviceIndex(source) is { } camera ? $"camera{camera}"
             : isCamera ? "stream" : Path.GetFileNameWithoutExtension(source);
+        var outputs = new OutputGuard(force, [Detector.ResolveWeights(weights), .. isVideo ? [source] : images]);
+        if (saveJson is not null) outputs.File(saveJson, "--save-json");
         if (save)
         {
-            var outputs = new OutputGuard(force, [Detector.ResolveWeights(weights), .. isVideo ? [source] : images]);
             outputs.Folder(outDir, "--out", "choose another --out");
             var (video, lines) = StreamFiles(outDir, stream);
             string[] files = isCamera || isVideo ? [video, lines]
@@ -83,12 +90,29 @@ public static class PredictCommand
         }
         using var detector = Detector.Load(weights, backend);
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
+        if (conf is { } c) options = options with { ConfidenceThreshold = (float)c };
+        else
+        {
+            options = detector.AtModelThresholds(options);
+            Console.WriteLine($"scores: the model's thresholds, {detector.Info.DescribeScoreThresholds()}");
+        }
         if (save) Directory.CreateDirectory(outDir);
+        var results = saveJson is null ? null : new List<CocoDetection>();
 
-        return isCamera || isVideo
-            ? Stream(detector, new FrameSourceOptions(source), stream, outDir, options, save, maxFrames)
-            : Images(detector, images, outDir, options, save);
+        int code = isCamera || isVideo
+            ? Stream(detector, new FrameSourceOptions(source), stream, outDir, options, save, maxFrames, results)
+            : Images(detector, images, outDir, options, save, results);
+        if (results is not null)
+        {
+            CocoResultsFile.Save(saveJson!, results);
+            Console.WriteLine($"wrote {results.Count} detections as COCO results to {saveJson}");
+        }
+        return code;
     }
+
+    /// <summary>Collects one image's or frame's detections for --save-json; <paramref name="imageId"/> counts from 1.</summary>
+    static void Collect(List<CocoDetection>? results, IReadOnlyList<Detection> detections, long imageId, Detector detector) =>
+        results?.AddRange(CocoDetections.Of(detections, imageId, c => detector.Info.CategoryIds[c]));
 
     static List<string> ListImages(string folder)
     {
@@ -104,12 +128,14 @@ public static class PredictCommand
     static (string Video, string Lines) StreamFiles(string outDir, string name) =>
         (Path.Combine(outDir, name + ".avi"), Path.Combine(outDir, name + ".jsonl"));
 
-    static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save)
+    static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save,
+        List<CocoDetection>? results)
     {
         var entries = new List<object>();
-        int failed = 0;
+        int failed = 0, position = 0;
         foreach (string file in files)
         {
+            position++;
             using var image = Cv2.ImRead(file, ImreadModes.Color);
             if (image.Empty())
             {
@@ -121,6 +147,7 @@ public static class PredictCommand
             var detections = detector.Detect(image, options);
             double ms = watch.Elapsed.TotalMilliseconds;
             Console.WriteLine($"{Path.GetFileName(file)}: {Describe(detections, detector.ClassNames)} ({ms:F1} ms)");
+            Collect(results, detections, position, detector);
             entries.Add(new { file = Path.GetFileName(file), width = image.Cols, height = image.Rows, detections = Json(detections, detector.ClassNames) });
             if (save)
             {
@@ -137,7 +164,8 @@ public static class PredictCommand
         return failed == files.Count ? 1 : 0;
     }
 
-    static int Stream(Detector detector, FrameSourceOptions source, string name, string outDir, DetectOptions options, bool save, int maxFrames)
+    static int Stream(Detector detector, FrameSourceOptions source, string name, string outDir, DetectOptions options,
+        bool save, int maxFrames, List<CocoDetection>? results)
     {
         using var stop = new StopSignals("finishing the output files");
         using var done = CancellationTokenSource.CreateLinkedTokenSource(stop.Token); // or --frames reached
@@ -158,16 +186,18 @@ public static class PredictCommand
             outcome = reader.Run(() => buffer, frame =>
             {
                 var detections = detector.Detect(frame, options);
+                int number = ++frames; // frames count from 1, as the ground truth of `detect synth --video` does
+                Collect(results, detections, number, detector);
                 if (save)
                 {
                     writer ??= new VideoWriter(videoFile, FourCC.MJPG, fps, frame.Size());
                     lines ??= new StreamWriter(linesFile);
-                    lines.WriteLine(JsonSerializer.Serialize(new { frame = frames, detections = Json(detections, detector.ClassNames) }));
+                    lines.WriteLine(JsonSerializer.Serialize(new { frame = number, detections = Json(detections, detector.ClassNames) }));
                     DetectionDrawing.Draw(frame, detections, detector.ClassNames);
                     writer.Write(frame);
                 }
-                else Console.WriteLine($"frame {frames}: {Describe(detections, detector.ClassNames)}");
-                if (++frames == maxFrames) done.Cancel();
+                else Console.WriteLine($"frame {number}: {Describe(detections, detector.ClassNames)}");
+                if (number == maxFrames) done.Cancel();
             }, done.Token);
         }
         finally

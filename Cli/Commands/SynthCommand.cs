@@ -17,21 +17,24 @@ public static class SynthCommand
         var size = VerbOptions.Int("--size", 320, "image side in pixels", 32, 4096);
         var minObjects = VerbOptions.Int("--min-objects", 1, "fewest shapes per image", 0, 100);
         var maxObjects = VerbOptions.Int("--max-objects", 8, "most shapes per image", 0, 100);
+        var frameShare = VerbOptions.Number("--frame-share", 0, "share of the dataset's images rendered at the video's --width x --height", 0, 1);
         var frames = VerbOptions.Int("--frames", 250, "video frames", 1, 1_000_000);
-        var width = VerbOptions.Int("--width", 640, "video width", 32, 8192);
-        var height = VerbOptions.Int("--height", 480, "video height", 32, 8192);
+        var width = VerbOptions.Int("--width", SyntheticVideoWriter.DefaultWidth, "video (and video-sized images') width", 32, 8192);
+        var height = VerbOptions.Int("--height", SyntheticVideoWriter.DefaultHeight, "video (and video-sized images') height", 32, 8192);
         var objects = VerbOptions.Int("--objects", 5, "moving shapes in the video", 0, 100);
         var seed = VerbOptions.Int("--seed", 0, "the same seed gives the same output");
         var force = VerbOptions.Flag("--force", "replace existing output");
         var command = new Command("synth", "synthetic shapes: a COCO-format dataset (train/val) or a demo video")
         {
-            outDir, video, images, valImages, size, minObjects, maxObjects, frames, width, height, objects, seed, force,
+            outDir, video, images, valImages, size, minObjects, maxObjects, frameShare, frames, width, height, objects, seed, force,
         };
         app.SetNotes(command, """
             The dataset has DIR/train and DIR/val, each with images/*.jpg and instances.json (COCO, category ids 1..6:
-            circle, square, triangle, star, cross, hexagon). The video is MJPG with FILE.avi.gt.jsonl beside it (boxes per
-            frame); `detect serve`'s demo plays one made by the same renderer. The same seed gives the same output.
-            Existing output is only replaced with --force.
+            circle, square, triangle, star, cross, hexagon). The video is MJPG with FILE.json beside it: COCO ground
+            truth with one image per frame (image id = frame number from 1, as `detect predict --save-json` numbers
+            them, so `coco-eval FILE.json DETS.json` scores a prediction) and each object's track_id. Images and video
+            come from one scene model (backgrounds, clutter, shapes, visibility rules); `detect serve`'s demo plays
+            such a video. The same seed gives the same output. Existing output is only replaced with --force.
             """);
         command.SetAction(p =>
         {
@@ -47,6 +50,9 @@ public static class SynthCommand
                 Seed = p.GetValue(seed),
                 MinObjects = p.GetValue(minObjects),
                 MaxObjects = p.GetValue(maxObjects),
+                FrameShare = p.GetValue(frameShare),
+                FrameWidth = p.GetValue(width),
+                FrameHeight = p.GetValue(height),
                 Overwrite = p.GetValue(force),
             });
         });
@@ -59,8 +65,9 @@ public static class SynthCommand
         outputs.File(video, "--video");
         outputs.File(SyntheticVideoWriter.TruthFile(video), "--video");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        SyntheticVideoWriter.Write(video, options);
-        Console.WriteLine($"wrote {video}: {options.Frames} frames {options.Width}x{options.Height} MJPG, truth in {SyntheticVideoWriter.TruthFile(video)} ({clock.Elapsed.TotalSeconds:F1} s)");
+        int objects = SyntheticVideoWriter.Write(video, options);
+        Console.WriteLine($"wrote {video}: {options.Frames} frames {options.Width}x{options.Height} MJPG, {objects} objects; " +
+                          $"ground truth in {SyntheticVideoWriter.TruthFile(video)} ({clock.Elapsed.TotalSeconds:F1} s)");
         return ExitCodes.Ok;
     }
 

@@ -18,21 +18,26 @@ public static class ValCommand
         var backend = new BackendChoice();
         var workers = VerbOptions.Int("--workers", Math.Max(1, Environment.ProcessorCount), "loader threads", 1, 256);
         var conf = VerbOptions.Number("--conf", 0.001, "lowest score kept", 0, 1);
-        var iou = VerbOptions.Number("--iou", 0.65, "NMS IoU threshold", 0, 1);
+        var iou = VerbOptions.OptionalNumber("--iou", "NMS IoU threshold (default 0.65; 0.45 with --calibrate)", 0, 1);
         var maxDet = VerbOptions.Int("--max-det", 300, "detections kept per image", 1, 100_000);
         var saveJson = VerbOptions.Text("--save-json", "write the detections in COCO results format (the dataset's category ids)");
         var metricsJson = VerbOptions.Text("--json", "write the metrics (the layout of coco-eval --json, plus seconds and data_issues)");
         var shard = VerbOptions.Text("--shard", "i/n: evaluate only the i-th of n contiguous parts (needs --save-json)");
         var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: evaluate the parts' --save-json files together");
         var strict = VerbOptions.Flag("--strict", "fail at the first problem in the data (exit 1, naming the file or line)");
+        var calibrate = VerbOptions.Flag("--calibrate", "write the score thresholds that maximise F1 (per class and overall) into the checkpoint --weights");
         var force = VerbOptions.Flag("--force", "replace existing output files (never the dataset's, the weights or merged parts)");
         var command = new Command("val", "evaluate weights on a dataset split (COCO metrics), write COCO results JSON; --shard/--merge")
         {
-            data, weights, split, img, batch, workers, conf, iou, maxDet, saveJson, metricsJson, shard, merge, strict, force,
+            data, weights, split, img, batch, workers, conf, iou, maxDet, saveJson, metricsJson, shard, merge, strict, calibrate, force,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
-            Prints pycocotools' 12-line summary and the per-class table of coco-eval --per-class.
+            Prints pycocotools' 12-line summary and the per-class table of coco-eval --per-class, which also gives, per
+            class and overall, the score threshold that maximises F1 at IoU 0.50 and the precision and recall there.
+            --calibrate writes those thresholds into the checkpoint (only its header changes), and predict and serve
+            then use them unless told otherwise; it evaluates with NMS as they run it (IoU 0.45, best class per box).
+            An exported .onnx file is not calibrated in place: calibrate its checkpoint and export it again.
             --shard i/n evaluates only the i-th of n contiguous parts and needs --save-json; `--merge` then evaluates the
             parts' files together (with --data, --split and the output options). An existing output file is only replaced
             with --force; the dataset's files, the weights and the merged parts never are.
@@ -50,9 +55,11 @@ public static class ValCommand
                 MetricsJson = p.GetValue(metricsJson),
                 Force = p.GetValue(force),
                 Strict = p.GetValue(strict),
+                Calibrate = p.GetValue(calibrate),
             };
             if (p.GetValue(merge) is { } files)
             {
+                if (options.Calibrate) throw new UsageException("--calibrate needs --weights and a whole evaluation, not --merge.");
                 BatchEvaluation.Merge(options, files.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), Console.Out);
                 return ExitCodes.Ok;
             }
@@ -61,15 +68,19 @@ public static class ValCommand
             try { if (p.GetValue(shard) is { } text) options = options with { Shard = DatasetShard.Parse(text) }; }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
             if (options.Shard is not null && options.SaveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
+            if (options.Shard is not null && options.Calibrate) throw new UsageException("--calibrate needs the whole split, not --shard.");
+            try { if (options.Calibrate) ThresholdCalibration.CheckWritable(w); }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            var detect = options.Calibrate ? ThresholdCalibration.Detect : DetectOptions.Evaluation;
             options = options with
             {
                 ImageSize = p.GetValue(img),
                 BatchSize = p.GetValue(batch),
                 Workers = p.GetValue(workers),
-                Detect = DetectOptions.Evaluation with
+                Detect = detect with
                 {
                     ConfidenceThreshold = (float)p.GetValue(conf),
-                    IouThreshold = (float)p.GetValue(iou),
+                    IouThreshold = (float)(p.GetValue(iou) ?? detect.IouThreshold),
                     MaxDetections = p.GetValue(maxDet),
                 },
             };

@@ -14,4 +14,8 @@ public static class Colours
         var v = bgr.At<Vec3b>(0, 0);
         return new Scalar(v.Item0, v.Item1, v.Item2);
     }
+
+    /// <summary>A saturated colour of random hue with value in [minValue, maxValue].</summary>
+    public static Scalar Random(Random rng, double minValue, double maxValue) =>
+        FromHsv(rng.Next(180), rng.Next(80, 256), 255 * (minValue + (maxValue - minValue) * rng.NextDouble()));
 }

@@ -1,73 +1,48 @@
-using System.Text.Json;
+using System.Globalization;
 using OpenCvSharp;
 using Size = OpenCvSharp.Size;
 
 namespace ParNetDetect.Data;
 
 /// <summary>
-/// Renders moving, turning shapes over a textured background as an MJPG .avi (the live service's demo input),
-/// plus <c>FILE.gt.jsonl</c>: one line per frame with each shape's track id, class and box, for checking a
-/// detector and tracker against truth. Shapes bounce off the frame edges. Reproducible by seed.
+/// Renders one <see cref="Scene"/> frame after frame as an MJPG .avi, its shapes moving and turning in between (the
+/// live service's demo input, `detect synth --video`), and writes its ground truth beside it: <c>FILE.json</c>, a
+/// COCO instances file with one image per frame (image id = frame number, counting from 1, the numbering of
+/// `detect predict --save-json`) and each object's <c>track_id</c>. Reproducible by seed.
 /// </summary>
 public static class SyntheticVideoWriter
 {
-    public sealed record Options(int Frames = 250, int Width = 640, int Height = 480, double Fps = 25, int Seed = 0, int Objects = 5);
+    public const int DefaultWidth = 640, DefaultHeight = 480;
 
-    /// <summary>The truth file written beside a video.</summary>
-    public static string TruthFile(string video) => video + ".gt.jsonl";
+    public sealed record Options(int Frames = 250, int Width = DefaultWidth, int Height = DefaultHeight, double Fps = 25,
+        int Seed = 0, int Objects = 5);
 
-    sealed class Mover
-    {
-        public ShapeKind Kind;
-        public float X, Y, VX, VY, Radius, Angle, Spin;
-        public Scalar Colour;
-    }
+    /// <summary>The ground truth written beside a video: FILE.avi -> FILE.json.</summary>
+    public static string TruthFile(string video) => Path.ChangeExtension(video, ".json");
 
-    public static void Write(string file, Options options)
+    /// <summary>Writes the video and its ground truth; returns the number of objects (tracks) it holds.</summary>
+    public static int Write(string file, Options options)
     {
         if (!file.EndsWith(".avi", StringComparison.OrdinalIgnoreCase))
             throw new ArgumentException($"{file}: the video is written as MJPG, use an .avi file name.");
         var rng = new Random(options.Seed);
-        using var background = SceneRenderer.Background(options.Width, options.Height, rng);
-        float shortSide = Math.Min(options.Width, options.Height);
-        var movers = Enumerable.Range(0, options.Objects).Select(i => new Mover
+        using var scene = Scene.Generate(options.Width, options.Height, rng, options.Objects, options.Objects);
+        var frames = new List<SyntheticImage>(options.Frames);
+        using (var writer = new VideoWriter(file, FourCC.MJPG, options.Fps, new Size(options.Width, options.Height)))
+        using (var frame = new Mat())
         {
-            Kind = (ShapeKind)(i % ShapeGeometry.ClassNames.Count),
-            Radius = shortSide * (0.06f + 0.1f * rng.NextSingle()),
-            X = options.Width * rng.NextSingle(), Y = options.Height * rng.NextSingle(),
-            VX = shortSide * (rng.NextSingle() - 0.5f) * 0.03f, VY = shortSide * (rng.NextSingle() - 0.5f) * 0.03f,
-            Angle = rng.NextSingle() * 6.28f, Spin = (rng.NextSingle() - 0.5f) * 0.1f,
-            Colour = new Scalar(rng.Next(256), rng.Next(256), rng.Next(256)),
-        }).ToList();
-
-        using var writer = new VideoWriter(file, FourCC.MJPG, options.Fps, new Size(options.Width, options.Height));
-        if (!writer.IsOpened()) throw new IOException($"could not open {file} for writing (MJPG).");
-        using var truth = new StreamWriter(TruthFile(file));
-        using var frame = new Mat();
-        for (int f = 0; f < options.Frames; f++)
-        {
-            background.CopyTo(frame);
-            var objects = new List<object>();
-            for (int id = 0; id < movers.Count; id++)
+            if (!writer.IsOpened()) throw new IOException($"could not open {file} for writing (MJPG).");
+            for (int f = 1; f <= options.Frames; f++)
             {
-                var m = movers[id];
-                var outline = ShapeGeometry.Outline(m.Kind, new Point2f(m.X, m.Y), m.Radius, m.Angle);
-                SceneRenderer.Draw(frame, outline, m.Colour, outlined: false);
-                if (SceneRenderer.Clip(SceneRenderer.Bounds(outline), options.Width, options.Height) is { } box)
-                    objects.Add(new { id, @class = ShapeGeometry.ClassNames[(int)m.Kind], bbox = new[] { Round(box.X), Round(box.Y), Round(box.Width), Round(box.Height) } });
-                Move(m, options.Width, options.Height);
+                var objects = scene.Render(frame);
+                writer.Write(frame);
+                frames.Add(new SyntheticImage(f, f.ToString(CultureInfo.InvariantCulture), options.Width, options.Height, objects));
+                scene.Step();
             }
-            writer.Write(frame);
-            truth.WriteLine(JsonSerializer.Serialize(new { frame = f, objects }));
         }
+        SyntheticCocoFile.Write(TruthFile(file), string.Create(CultureInfo.InvariantCulture,
+            $"{Path.GetFileName(file)} (detect synth --video, seed {options.Seed}): {options.Frames} frames at {options.Fps} fps, image id = frame number"),
+            frames, trackIds: true);
+        return scene.Count;
     }
-
-    static void Move(Mover m, int width, int height)
-    {
-        m.X += m.VX; m.Y += m.VY; m.Angle += m.Spin;
-        if (m.X < m.Radius && m.VX < 0 || m.X > width - m.Radius && m.VX > 0) m.VX = -m.VX;
-        if (m.Y < m.Radius && m.VY < 0 || m.Y > height - m.Radius && m.VY > 0) m.VY = -m.VY;
-    }
-
-    static double Round(float v) => Math.Round(v, 1);
 }

@@ -10,7 +10,8 @@ namespace ParNetDetect.Inference.Backends;
 /// </summary>
 public interface IDetectorBackend : IDisposable
 {
-    /// <summary>The model's name, classes (with their dataset category ids) and the input side it was trained at.</summary>
+    /// <summary>The model's name, classes (with their dataset category ids), the input side it was trained at and its
+    /// own score thresholds (from the checkpoint, or the ONNX metadata).</summary>
     CheckpointInfo Info { get; }
 
     /// <summary>Where the weights came from (a file path), for messages.</summary>

@@ -29,6 +29,8 @@ public sealed class OnnxRuntimeBackend : IDetectorBackend
             CategoryIds = model.CategoryIds,
             Activation = model.Activation,
             ImageSize = model.InputHeight,
+            ScoreThreshold = model.ScoreThreshold,
+            ClassScoreThresholds = model.ClassScoreThresholds,
         };
         using var options = settings.SessionOptions();
         _session = new InferenceSession(graph, options);

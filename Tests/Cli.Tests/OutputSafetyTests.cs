@@ -86,11 +86,11 @@ public sealed class OutputSafetyTests : IDisposable
     [Fact]
     public void SynthVideoRefusesAnExistingTruthFileWithoutForce()
     {
-        string video = _data.Path("demo.avi");
-        File.WriteAllText(video + ".gt.jsonl", "mine");
+        string video = _data.Path("demo.avi"), truth = _data.Path("demo.json");
+        File.WriteAllText(truth, "mine");
         AssertRefused(DetectProcess.Run("synth", "--video", video, "--frames", "2", "--width", "64", "--height", "64"),
-            video + ".gt.jsonl", "--force");
-        Assert.Equal("mine", File.ReadAllText(video + ".gt.jsonl"));
+            truth, "--force");
+        Assert.Equal("mine", File.ReadAllText(truth));
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class UsageErrorTests : IDisposable
     [InlineData("train", "--epochs", "0", "--epochs must be a whole number in [1, 100000] (got '0').")]
     [InlineData("val", "--conf", "x", "--conf must be a number in [0, 1] (got 'x').")]
     [InlineData("predict", "--frames", "-1", "--frames must be a whole number in [0, 2147483647] (got '-1').")]
+    [InlineData("predict", "--conf", "1.5", "--conf must be a number in [0, 1] (got '1.5').")]
     public void AnOutOfRangeValueNamesTheOptionAndItsRange(string verb, string option, string value, string message)
     {
         var result = DetectProcess.Run(verb, option, value);

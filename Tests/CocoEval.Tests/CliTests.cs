@@ -32,7 +32,8 @@ public sealed class CliTests : IDisposable
         var (_, output, _) = Run(Case.GroundTruthPath, Case.DetectionsPath, "--per-class");
         Assert.Contains("AP50", output);
         Assert.Contains("person", output);
-        Assert.Matches(@"\n\s+3\s+dog\s+-\s+-\s+-\s+-\s+0\s+1\n", output); // a category without GT
+        Assert.Matches(@"\n\s+3\s+dog\s+-\s+-\s+-\s+-\s+0\s+1\s+-\s+-\s+-\s+-\n", output); // a category without GT
+        Assert.Matches(@"\n\s+all\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+\d+\s+\d+\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\s+[0-9.]+\n", output);
     }
 
     [Fact]

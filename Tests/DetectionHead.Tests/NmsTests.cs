@@ -61,6 +61,30 @@ public sealed class NmsTests : TorchTest
     }
 
     [Fact]
+    public void PerClassThresholdsTakeThePlaceOfTheOne()
+    {
+        using var p = Predictions(
+            [50, 50, 20, 20, 0.9f, 0.5f, 0.4f],    // class 0 at 0.45 (its minimum 0.5: dropped), class 1 at 0.36
+            [10, 10, 4, 4, 0.5f, 0.1f, 0.8f],      // class 1 at 0.40
+            [80, 80, 10, 10, 0.9f, 0.9f, 0.1f]);   // class 0 at 0.81
+        var options = DetectOptions.Default with { ClassConfidenceThresholds = [0.5f, 0.3f] };
+        // Best class per box: a box whose best class misses its own minimum is dropped, even if another class would pass.
+        Assert.Equal([(0, 0.81f), (1, 0.40f)], Nms.Run(p, options)[0].Select(d => (d.ClassIndex, MathF.Round(d.Score, 5))));
+        var multi = Nms.Run(p, options with { MultiLabel = true })[0];
+        Assert.Equal([(0, 0.81f), (1, 0.40f), (1, 0.36f)], multi.Select(d => (d.ClassIndex, MathF.Round(d.Score, 5))));
+        Assert.Equal(0.3f, options.LowestConfidenceThreshold);
+    }
+
+    [Fact]
+    public void PerClassThresholdsMustFitTheClasses()
+    {
+        using var p = Predictions([0, 0, 1, 1, 1, 1, 1]);
+        Assert.Throws<ArgumentException>(() => Nms.Run(p, DetectOptions.Default with { ClassConfidenceThresholds = [0.5f] }));
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Nms.Run(p, DetectOptions.Default with { ClassConfidenceThresholds = [0.5f, 1.5f] }));
+        Assert.Contains("ClassConfidenceThresholds", e.Message);
+    }
+
+    [Fact]
     public void OutputIsBestFirstAndPerImage()
     {
         using var p = tensor(new float[]

@@ -9,12 +9,12 @@ public sealed class MetadataTests : TorchTest, IDisposable
 {
     readonly string dir = Directory.CreateTempSubdirectory("onnx-metadata-").FullName;
 
-    string Export(OnnxExportOptions options, string file = "model.onnx")
+    string Export(OnnxExportOptions options, string file = "model.onnx", Func<CheckpointInfo, CheckpointInfo>? checkpoint = null)
     {
         using var model = TestModels.Fused("parnet-n-yolo", classes: 2, seed: 5);
         string path = Path.Combine(dir, file);
         var info = TestModels.Info(model) with { ClassNames = ["cat, \"tabby\"", "dog"], CategoryIds = [17, 18], ImageSize = 416 };
-        OnnxExporter.Export(model, info, options).Save(path);
+        OnnxExporter.Export(model, checkpoint?.Invoke(info) ?? info, options).Save(path);
         return path;
     }
 
@@ -49,6 +49,18 @@ public sealed class MetadataTests : TorchTest, IDisposable
         Assert.True(info.DynamicSize);
         Assert.Equal(0, info.BatchSize);
         Assert.Equal(new OnnxNmsInfo(DetectOptions.Default.IouThreshold, DetectOptions.Default.MaxDetections), info.Nms);
+    }
+
+    [Fact]
+    public void ACalibratedCheckpointsThresholdsAreTheMetadatasUnlessTheOptionsSetThem()
+    {
+        static CheckpointInfo Calibrated(CheckpointInfo info) => info with { ScoreThreshold = 0.5f, ClassScoreThresholds = [0.6f, 0.35f] };
+        var info = OnnxModelInfo.Read(Export(new OnnxExportOptions { ImageSize = 64 }, checkpoint: Calibrated));
+        Assert.Equal((0.5f, 0.35f), (info.ScoreThreshold, info.ScoreThresholdFor(1)));
+        Assert.Equal([0.6f, 0.35f], info.ClassScoreThresholds!);
+
+        var overridden = OnnxModelInfo.Read(Export(new OnnxExportOptions { ImageSize = 64, ScoreThreshold = 0.3f }, "set.onnx", Calibrated));
+        Assert.Equal((0.3f, 0.6f), (overridden.ScoreThreshold, overridden.ScoreThresholdFor(0)));
     }
 
     [Fact]

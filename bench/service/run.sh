@@ -18,7 +18,7 @@ cd "$(dirname "$0")/../.."
 MODE=${1:?usage: bench/service/run.sh speed|motion|soak|tracks [seconds]}
 SECONDS_ARG=${2:-$([[ $MODE == soak ]] && echo 1800 || { [[ $MODE == tracks ]] && echo 120; } || echo 60)}
 WEIGHTS=${WEIGHTS:-demo}
-VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes.avi}
+VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes-v2.avi}
 FPS_CAP=${FPS_CAP:-$(case $MODE in soak) echo 4 ;; tracks) echo 5 ;; *) echo 0 ;; esac)}
 OUT=${OUT:-runs/bench/service}
 export PARNET_BUILD_ROOT=${PARNET_BUILD_ROOT:-/tmp/build-bench}

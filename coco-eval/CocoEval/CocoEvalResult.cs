@@ -19,8 +19,11 @@ public sealed class CocoEvalResult
     private readonly SummaryLine[] _lines;
 
     internal CocoEvalResult(EvaluationTables tables, int[] maxDets, bool headlineAtLargestMaxDets,
-        IReadOnlyList<CategoryResult> categories, EvaluationCounts counts)
+        IReadOnlyList<CategoryResult> categories, EvaluationCounts counts, OperatingPoint? bestF1,
+        OperatingPoint? allDetections)
     {
+        BestF1 = bestF1;
+        AllDetections = allDetections;
         _tables = tables;
         MaxDets = maxDets;
         HeadlineAtLargestMaxDets = headlineAtLargestMaxDets;
@@ -40,6 +43,17 @@ public sealed class CocoEvalResult
     public IReadOnlyList<CategoryResult> Categories { get; }
 
     public EvaluationCounts Counts { get; }
+
+    /// <summary>
+    /// Every category's detections pooled (each matched within its category) at IoU 0.50: the one score threshold that
+    /// maximises F1 over all of them (null without a true positive), the overall counterpart of
+    /// <see cref="CategoryResult.BestF1"/>.
+    /// </summary>
+    public OperatingPoint? BestF1 { get; }
+
+    /// <summary>Every detection given, pooled at IoU 0.50 (null without GT): precision and recall of a detector that
+    /// already applied its thresholds.</summary>
+    public OperatingPoint? AllDetections { get; }
 
     /// <summary>
     /// Interpolated precision at IoU threshold <paramref name="t"/>, recall threshold <paramref name="r"/>, category

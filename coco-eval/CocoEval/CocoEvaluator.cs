@@ -32,27 +32,29 @@ public sealed class CocoEvaluator(CocoEvalOptions? options = null)
         int[] maxDets = Options.SortedMaxDets();
         var input = EvaluationInput.Build(groundTruth, detections);
         var tables = new EvaluationTables(input.CategoryCount, maxDets.Length);
-        var curves = new ConfidenceCurve?[input.CategoryCount];
+        var judged = new ScoredMatches[input.CategoryCount];
         var gtCounts = new int[input.CategoryCount];
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism };
         Parallel.For(0, input.CategoryCount, parallel,
-            () => new CategoryWorker(input, tables, maxDets, Options.CollectConfidenceCurves),
+            () => new CategoryWorker(input, tables, maxDets),
             (k, _, worker) =>
             {
-                (curves[k], gtCounts[k]) = worker.Evaluate(k);
+                (judged[k], gtCounts[k]) = worker.Evaluate(k);
                 return worker;
             },
             _ => { });
 
-        var categories = CategoryResults(groundTruth, input, tables, curves, gtCounts);
+        var categories = CategoryResults(groundTruth, input, tables, judged, gtCounts, Options.CollectConfidenceCurves);
         var counts = new EvaluationCounts(groundTruth.Images.Count, groundTruth.Annotations.Count, detections.Count,
             input.UnknownCategoryDetections);
-        return new CocoEvalResult(tables, maxDets, Options.HeadlineAtLargestMaxDets, categories, counts);
+        var all = ScoredMatches.Pool(judged);
+        return new CocoEvalResult(tables, maxDets, Options.HeadlineAtLargestMaxDets, categories, counts,
+            all.BestF1(), all.AllDetections());
     }
 
     private static CategoryResult[] CategoryResults(CocoGroundTruth groundTruth, EvaluationInput input,
-        EvaluationTables tables, ConfidenceCurve?[] curves, int[] gtCounts)
+        EvaluationTables tables, ScoredMatches[] judged, int[] gtCounts, bool curves)
     {
         int m = tables.M - 1;
         int t50 = tables.IouIndex(0.5), t75 = tables.IouIndex(0.75);
@@ -67,21 +69,22 @@ public sealed class CocoEvaluator(CocoEvalOptions? options = null)
                 AP50: NumpyMath.MeasuredMean(tables.PrecisionValues(t50, k, 0, m)),
                 AP75: NumpyMath.MeasuredMean(tables.PrecisionValues(t75, k, 0, m)),
                 AR: NumpyMath.MeasuredMean(tables.RecallValues(null, k, 0, m)),
-                curves[k]);
+                judged[k].BestF1(), judged[k].AllDetections(),
+                curves ? ConfidenceCurve.From(judged[k]) : null);
         }
         return result;
     }
 
     /// <summary>Evaluates whole categories: every image's matching, then the accumulation. One per thread.</summary>
-    private sealed class CategoryWorker(EvaluationInput input, EvaluationTables tables, int[] maxDets, bool curves)
+    private sealed class CategoryWorker(EvaluationInput input, EvaluationTables tables, int[] maxDets)
     {
         private readonly CategoryMatches _matches = new(tables.A);
         private readonly ImageMatcher _matcher =
             new(input, tables.IouThresholds, CocoEvalParams.AreaRanges, maxDets[^1]);
-        private readonly Accumulator _accumulator = new(tables, maxDets, curves);
+        private readonly Accumulator _accumulator = new(tables, maxDets);
 
-        /// <summary>Returns the category's confidence curve (when asked for) and its non-crowd GT count.</summary>
-        public (ConfidenceCurve?, int) Evaluate(int k)
+        /// <summary>Returns the category's detections judged at IoU 0.50 and its non-crowd GT count.</summary>
+        public (ScoredMatches, int) Evaluate(int k)
         {
             _matches.Reset();
             int d = input.DetCategoryStart[k], dEnd = input.DetCategoryStart[k + 1];

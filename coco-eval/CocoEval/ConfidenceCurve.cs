@@ -1,3 +1,5 @@
+using CocoEval.Evaluation;
+
 namespace CocoEval;
 
 /// <summary>
@@ -9,6 +11,29 @@ public sealed record ConfidenceCurve(double[] Confidence, double[] Precision, do
 {
     /// <summary>Confidences sampled: 0, 0.001, ..., 1.</summary>
     public static double[] Grid { get; } = CocoEvalParams.Linspace(0, 1, 1001);
+
+    /// <summary>The curve of one category's judged detections; null without GT.</summary>
+    internal static ConfidenceCurve? From(ScoredMatches matches)
+    {
+        if (matches.GtCount == 0)
+            return null;
+        var precision = new double[Grid.Length];
+        var recall = new double[Grid.Length];
+        int i = 0;
+        double tp = 0, fp = 0;
+        // Walk confidences downwards, taking in the detections that reach each one.
+        for (int c = Grid.Length - 1; c >= 0; c--)
+        {
+            for (; i < matches.Count && matches.Scores[i] >= Grid[c]; i++)
+            {
+                if (matches.TruePositive[i]) tp++;
+                else fp++;
+            }
+            precision[c] = tp + fp > 0 ? tp / (tp + fp) : 1; // no detection kept: nothing wrong yet
+            recall[c] = tp / matches.GtCount;
+        }
+        return new ConfidenceCurve(Grid, precision, recall);
+    }
 
     public double[] F1()
     {

@@ -6,7 +6,8 @@ namespace CocoEval;
 
 /// <summary>
 /// The one metrics file layout, written by <c>coco-eval --json</c> and <c>detect val --json</c>: what was evaluated
-/// (<c>about</c>), the 12 stats at full precision with their names, mAP50-95 and mAP50 by name, the maxDets, counts
+/// (<c>about</c>), the 12 stats at full precision with their names, mAP50-95 and mAP50 by name, the maxDets, counts,
+/// at IoU 0.50 the best-F1 operating point and every detection's precision and recall (overall and per category),
 /// and per-category results; a caller may add its own fields after them (val: seconds, data_issues).
 /// </summary>
 public static class MetricsJson
@@ -54,6 +55,7 @@ public static class MetricsJson
             w.WriteNumber(id.ToString(CultureInfo.InvariantCulture), count);
         w.WriteEndObject();
         w.WriteEndObject();
+        WriteOperatingPoints(w, result.BestF1, result.AllDetections);
 
         w.WriteStartArray("per_category");
         foreach (var k in result.Categories)
@@ -67,6 +69,7 @@ public static class MetricsJson
             w.WriteNumber("ar", k.AR);
             w.WriteNumber("gt", k.GtCount);
             w.WriteNumber("detections", k.DetectionCount);
+            WriteOperatingPoints(w, k.BestF1, k.AllDetections);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -79,5 +82,35 @@ public static class MetricsJson
                 value.WriteTo(w);
         }
         w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>best_f1</c>: the score threshold that maximises F1 at IoU 0.50 and precision, recall, F1, true and false
+    /// positives there; <c>all_detections</c>: the same for every detection given (a detector's output at its own
+    /// thresholds). Null where there is no true positive, or no GT.
+    /// </summary>
+    private static void WriteOperatingPoints(Utf8JsonWriter w, OperatingPoint? bestF1, OperatingPoint? allDetections)
+    {
+        Write("best_f1", bestF1, threshold: true);
+        Write("all_detections", allDetections, threshold: false);
+
+        void Write(string name, OperatingPoint? p, bool threshold)
+        {
+            if (p is null)
+            {
+                w.WriteNull(name);
+                return;
+            }
+            w.WriteStartObject(name);
+            if (threshold)
+                w.WriteNumber("threshold", p.Threshold);
+            w.WriteNumber("precision", p.Precision);
+            w.WriteNumber("recall", p.Recall);
+            w.WriteNumber("f1", p.F1);
+            w.WriteNumber("tp", p.TruePositives);
+            w.WriteNumber("fp", p.FalsePositives);
+            w.WriteNumber("gt", p.GtCount);
+            w.WriteEndObject();
+        }
     }
 }

@@ -5,7 +5,7 @@ namespace CocoEval.Evaluation;
 /// order, then rank, like numpy's stable mergesort), then per area range, maxDets and IoU threshold the cumulative
 /// precision/recall, the precision envelope and its samples at the recall thresholds. One instance per worker.
 /// </summary>
-internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool collectCurves)
+internal sealed class Accumulator(EvaluationTables tables, int[] maxDets)
 {
     private const double Eps = 2.220446049250313e-16; // numpy.spacing(1)
 
@@ -13,10 +13,10 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
     private double[] _recall = new double[1024];
     private double[] _precision = new double[1024];
 
-    public ConfidenceCurve? Accumulate(CategoryMatches matches, int k)
+    /// <summary>Fills category <paramref name="k"/>'s cells of the tables; returns its detections judged at IoU 0.50
+    /// (area all, the largest maxDets), for the operating points and confidence curves.</summary>
+    public ScoredMatches Accumulate(CategoryMatches matches, int k)
     {
-        if (matches.NonIgnoredGt.Max() == 0)
-            return null; // no GT to recall in any area range: the tables keep -1
         int n = matches.Count;
         if (_order.Length < n)
         {
@@ -29,6 +29,7 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
             _order[i] = new ScoreKey(matches.Scores[i], i);
         Array.Sort(_order, 0, n);
 
+        // A category without GT in any area range keeps -1 in the tables; its detections are still false positives.
         for (int a = 0; a < matches.AreaCount; a++)
         {
             int npig = matches.NonIgnoredGt[a];
@@ -38,7 +39,7 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
                 for (int t = 0; t < tables.T; t++)
                     AccumulateOne(matches, k, a, m, t, npig);
         }
-        return collectCurves && matches.NonIgnoredGt[0] > 0 ? Curve(matches, maxDets[^1]) : null;
+        return Iou50(matches, maxDets[^1]);
     }
 
     /// <summary>
@@ -90,29 +91,21 @@ internal sealed class Accumulator(EvaluationTables tables, int[] maxDets, bool c
         }
     }
 
-    private ConfidenceCurve Curve(CategoryMatches matches, int maxDet)
+    /// <summary>The detections within <paramref name="maxDet"/> of their image, at the first IoU threshold (0.50) and
+    /// area "all", by descending score; ignored ones (matched to a crowd region, or outside the area) left out.</summary>
+    private ScoredMatches Iou50(CategoryMatches matches, int maxDet)
     {
-        var grid = ConfidenceCurve.Grid;
-        var precision = new double[grid.Length];
-        var recall = new double[grid.Length];
-        int npig = matches.NonIgnoredGt[0];
-        int i = 0;
-        double tp = 0, fp = 0;
-        // Walk confidences downwards, taking in the detections that reach each one.
-        for (int c = grid.Length - 1; c >= 0; c--)
+        var scores = new List<double>();
+        var truePositive = new List<bool>();
+        for (int i = 0; i < matches.Count; i++)
         {
-            for (; i < matches.Count && _order[i].Score >= grid[c]; i++)
-            {
-                int det = _order[i].Index;
-                if (matches.RankInImage[det] >= maxDet || (matches.Ignored[det * matches.AreaCount] & 1) != 0)
-                    continue;
-                if ((matches.Matched[det * matches.AreaCount] & 1) != 0) tp++;
-                else fp++;
-            }
-            precision[c] = tp + fp > 0 ? tp / (tp + fp) : 1; // no detection kept: nothing wrong yet
-            recall[c] = tp / npig;
+            int det = _order[i].Index;
+            if (matches.RankInImage[det] >= maxDet || (matches.Ignored[det * matches.AreaCount] & 1) != 0)
+                continue;
+            scores.Add(_order[i].Score);
+            truePositive.Add((matches.Matched[det * matches.AreaCount] & 1) != 0);
         }
-        return new ConfidenceCurve(grid, precision, recall);
+        return new ScoredMatches([.. scores], [.. truePositive], matches.NonIgnoredGt[0]);
     }
 
     /// <summary>Descending score, ties by position in the concatenation: a stable sort by -score.</summary>
