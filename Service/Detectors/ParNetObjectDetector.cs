@@ -19,8 +19,7 @@ public sealed class ParNetObjectDetector : IObjectDetector
         _detector = detector;
         _iou = iou;
         _options = new DetectOptions { IouThreshold = iou };
-        // Until checkpoints carry calibrated thresholds, the model's threshold is the interactive default for all.
-        ScoreThresholds = detector.ClassNames.Select(_ => DetectOptions.Default.ConfidenceThreshold).ToArray();
+        ScoreThresholds = detector.ClassNames.Select((_, c) => detector.Info.ScoreThresholdFor(c)).ToArray();
     }
 
     /// <summary>The service shares its cores with capture, decoding and HTTP threads: OpenMP threads must not spin.</summary>

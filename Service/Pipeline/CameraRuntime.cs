@@ -44,6 +44,8 @@ public sealed class CameraRuntime : IDisposable
         _filter = new ObjectFilter(options, configPath, detector.ClassNames, detector.ScoreThresholds);
         _motion = options.Motion.Enabled ? new MotionGate(options.Motion) : null;
         _tracker = new ObjectTracker(options.Tracker, Zones, _filter);
+        logger.LogInformation("Camera {CameraId}: objects are confirmed at median scores of {Thresholds}",
+            options.Id, _filter.DescribeThresholds());
         _annotator = new FrameAnnotator(Zones, _filter.Mask, service.Http.JpegQuality);
         _minInterval = options.FpsCap > 0 ? TimeSpan.FromSeconds(1 / options.FpsCap) : TimeSpan.Zero;
         _snapshots = new SnapshotStore(Path.Combine(service.Events.SnapshotDirectory, options.Id), service.Events.MaxSnapshotsPerCamera);

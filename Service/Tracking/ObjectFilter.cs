@@ -1,3 +1,4 @@
+using System.Globalization;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.Service.Configuration;
 
@@ -12,12 +13,14 @@ namespace ParNetDetect.Service.Tracking;
 public sealed class ObjectFilter
 {
     readonly ClassFilter?[] _classes; // null: a class the camera does not keep
+    readonly IReadOnlyList<string> _classNames;
 
     /// <param name="configPath">The camera's configuration path (Cameras:N), for errors.</param>
     /// <param name="modelThresholds">The model's own minimum score per class index.</param>
     public ObjectFilter(CameraOptions camera, string configPath, IReadOnlyList<string> classNames,
         IReadOnlyList<float> modelThresholds)
     {
+        _classNames = classNames;
         var problems = new List<string>();
         int IndexOf(string name, string path)
         {
@@ -47,6 +50,11 @@ public sealed class ObjectFilter
     /// <summary>The class's filter, or null for a class the camera does not keep.</summary>
     public ClassFilter? For(int classIndex) =>
         classIndex >= 0 && classIndex < _classes.Length ? _classes[classIndex] : null;
+
+    /// <summary>Each kept class's Threshold, e.g. "square 0.41, circle 0.38": what the log says at start.</summary>
+    public string DescribeThresholds() => string.Join(", ", _classes
+        .Select((f, c) => f == null ? null : string.Create(CultureInfo.InvariantCulture, $"{_classNames[c]} {f.Threshold:0.###}"))
+        .OfType<string>());
 
     public bool Passes(in Detection d, int frameWidth, int frameHeight) =>
         For(d.ClassIndex) is { } filter && filter.Passes(d, frameWidth, frameHeight)

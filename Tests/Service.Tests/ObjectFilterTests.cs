@@ -19,6 +19,7 @@ public class ObjectFilterTests
         Assert.Equal((0.4f, 0.2f, 0.4f), Scores(filter.For(0)!));
         Assert.Equal((0.6f, 0.3f, 0.6f), Scores(filter.For(1)!));
         Assert.Equal(0.2f, filter.LowestMinScore); // what the detector is asked for
+        Assert.Equal("square 0.4, circle 0.6", filter.DescribeThresholds());
     }
 
     [Fact]
@@ -89,6 +90,7 @@ public class ObjectFilterTests
         Assert.True(filter.Passes(Box(0, 0, 20, 20, cls: 1), 100, 100));
         Assert.False(filter.Passes(Box(0, 0, 20, 20, cls: 7), 100, 100)); // not a class of the model
         Assert.Equal(0.3f, filter.LowestMinScore);
+        Assert.Equal("circle 0.6", filter.DescribeThresholds());
     }
 
     [Fact]
