@@ -5,9 +5,11 @@ namespace ParNetDetect.Service.Tracking;
 
 /// <summary>
 /// A light ByteTrack-style tracker that confirms objects as Frigate does. Detections (already through the camera's
-/// <see cref="ObjectFilter"/>) are matched to tracks of the same class greedily by IoU, those reaching their class's
-/// Confidence first, then the rest, so a confident box wins its track. An unmatched detection starts a tentative
-/// track, which ends at its first miss; it is confirmed ("new", and only then given an id) once it has MinHits
+/// <see cref="ObjectFilter"/>) are matched to tracks of the same class greedily by IoU with where each track's box
+/// should be now (moved on at its recent velocity), those reaching their class's Confidence first, then the rest, so
+/// a confident box wins its track; what is left is matched by nearness (centre within one box size, similar area), so
+/// an object too fast for its boxes to overlap from frame to frame at a low fps keeps its track. An unmatched
+/// detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an id) once it has MinHits
 /// detections and the median of its recent scores reaches its class's Threshold, so neither a one-frame flicker nor
 /// a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
 /// "update" when its best median score rises by <see cref="TopScoreStep"/> or it becomes or stops being stationary,
@@ -22,11 +24,14 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     public const float MovedBelowIou = 0.6f;
     /// <summary>How far the best score must rise for an "update": every small rise would flood the sinks.</summary>
     public const float TopScoreStep = 0.05f;
+    /// <summary>Farthest a detection's centre may lie from a track's expected centre to be matched by nearness, in
+    /// the track's box sizes.</summary>
+    public const float NearWithinBoxSizes = 1;
 
     readonly List<Track> _tracks = new();
     readonly List<Track> _seen = new();
     readonly List<Detection> _confident = new(), _rest = new();
-    readonly List<(float Iou, int Track, int Detection)> _pairs = new();
+    readonly List<(float Affinity, int Track, int Detection)> _pairs = new();
     long _nextId = 1;
 
     /// <summary>Confirmed tracks seen in the latest update.</summary>
@@ -44,9 +49,11 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         foreach (var d in detections)
             (d.Score >= filter.For(d.ClassIndex)!.Confidence ? _confident : _rest).Add(d);
         _seen.Clear();
+        foreach (var t in _tracks) t.Expected = t.ExpectedAt(now);
         var unmatched = new List<Track>(_tracks);
-        var leftover = Match(unmatched, _confident, now);
-        leftover.AddRange(Match(unmatched, _rest, now));
+        var leftover = Match(unmatched, _confident, now, Overlap);
+        leftover.AddRange(Match(unmatched, _rest, now, Overlap));
+        leftover = Match(unmatched, leftover, now, Nearness);
         foreach (var det in leftover)
         {
             var track = new Track(det, now);
@@ -77,19 +84,20 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         _tracks.Clear();
     }
 
-    /// <summary>Greedy IoU matching of <paramref name="detections"/> to the still unmatched tracks (removed from
-    /// the list when matched, and listed as seen); returns the detections no track took.</summary>
-    List<Detection> Match(List<Track> unmatched, List<Detection> detections, DateTimeOffset now)
+    /// <summary>Greedy matching of <paramref name="detections"/> to the still unmatched tracks of their class, best
+    /// <paramref name="affinity"/> first (null: no match); matched tracks leave the list and are listed as seen.
+    /// Returns the detections no track took.</summary>
+    List<Detection> Match(List<Track> unmatched, List<Detection> detections, DateTimeOffset now,
+        Func<Track, Detection, float?> affinity)
     {
         _pairs.Clear();
         for (int ti = 0; ti < unmatched.Count; ti++)
             for (int di = 0; di < detections.Count; di++)
             {
                 if (unmatched[ti].Box.ClassIndex != detections[di].ClassIndex) continue;
-                float iou = Iou(unmatched[ti].Box, detections[di]);
-                if (iou >= options.MatchIou) _pairs.Add((iou, ti, di));
+                if (affinity(unmatched[ti], detections[di]) is { } a) _pairs.Add((a, ti, di));
             }
-        _pairs.Sort((a, b) => b.Iou.CompareTo(a.Iou));
+        _pairs.Sort((a, b) => b.Affinity.CompareTo(a.Affinity));
         var trackTaken = new bool[unmatched.Count];
         var detTaken = new bool[detections.Count];
         foreach (var (_, ti, di) in _pairs)
@@ -135,6 +143,22 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     }
 
     static float Iou(in Detection a, in Detection b) => Boxes.Iou(a.X1, a.Y1, a.X2, a.Y2, b.X1, b.Y1, b.X2, b.Y2);
+
+    float? Overlap(Track t, Detection d) => Iou(t.Expected, d) is var iou && iou >= options.MatchIou ? iou : null;
+
+    /// <summary>Closer is better: 1 at the expected centre, 0 at <see cref="NearWithinBoxSizes"/>; null beyond, or
+    /// for a box less than half or more than twice the track's area.</summary>
+    static float? Nearness(Track t, Detection d)
+    {
+        var e = t.Expected;
+        float size = Math.Max(e.X2 - e.X1, e.Y2 - e.Y1), area = (e.X2 - e.X1) * (e.Y2 - e.Y1);
+        float distance = MathF.Sqrt(Square((d.X1 + d.X2 - e.X1 - e.X2) / 2) + Square((d.Y1 + d.Y2 - e.Y1 - e.Y2) / 2));
+        float areaRatio = (d.X2 - d.X1) * (d.Y2 - d.Y1) / area;
+        return size > 0 && distance <= NearWithinBoxSizes * size && areaRatio is >= 0.5f and <= 2
+            ? 1 - distance / (NearWithinBoxSizes * size) : null;
+    }
+
+    static float Square(float v) => v * v;
 
     void Confirm(Track t, int w, int h, List<TrackEvent> events)
     {
@@ -197,9 +221,27 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         public DateTimeOffset FirstSeen { get; }
         public DateTimeOffset LastSeen { get; private set; }
         public HashSet<string> Zones { get; } = new(StringComparer.Ordinal);
+        /// <summary>The box centre's velocity in pixels per second, smoothed over the recent detections.</summary>
+        public (float X, float Y) Velocity { get; private set; }
+        /// <summary>Where the box should be in the update being matched.</summary>
+        public Detection Expected { get; set; }
+
+        /// <summary>The latest box moved on at the velocity for the time since it was seen.</summary>
+        public Detection ExpectedAt(DateTimeOffset now)
+        {
+            float dt = (float)(now - LastSeen).TotalSeconds, dx = Velocity.X * dt, dy = Velocity.Y * dt;
+            return Box with { X1 = Box.X1 + dx, Y1 = Box.Y1 + dy, X2 = Box.X2 + dx, Y2 = Box.Y2 + dy };
+        }
 
         public void See(Detection box, DateTimeOffset now)
         {
+            float dt = (float)(now - LastSeen).TotalSeconds;
+            if (Hits > 0 && dt > 0)
+            {
+                (float X, float Y) moved = ((box.X1 + box.X2 - Box.X1 - Box.X2) / 2 / dt, (box.Y1 + box.Y2 - Box.Y1 - Box.Y2) / 2 / dt);
+                // Half the new measurement, half the past: a detector's jitter does not fling the expected box away.
+                Velocity = Hits == 1 ? moved : ((Velocity.X + moved.X) / 2, (Velocity.Y + moved.Y) / 2);
+            }
             Box = box;
             LastSeen = now;
             _scores[Hits % ScoreHistoryLength] = box.Score;

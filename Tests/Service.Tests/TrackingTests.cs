@@ -178,4 +178,26 @@ public class TrackingTests
         Assert.Equal(At(0), confirmed.Object.FirstSeen);
         Assert.False(Assert.Single(tracker.Confirmed(At(599))).Stationary);
     }
+
+    [Fact]
+    public void AnObjectTooFastForItsBoxesToOverlapKeepsOneTrack()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2 });
+        var events = new List<TrackEvent>();
+        for (int i = 0; i < 12; i++) // 15 px a frame with a 20 px box: IoU 0.14 from frame to frame
+            tracker.Update([Box(15 * i, 40)], 200, 100, At(i), events);
+        Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
+        Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(11))).FirstSeen);
+    }
+
+    [Fact]
+    public void AnObjectMissedForTwoFramesIsFoundWhereItShouldBeByThen()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2 });
+        var events = new List<TrackEvent>();
+        for (int i = 0; i < 12; i++) // 8 px a frame; unseen in frames 5 and 6, then 24 px (more than a box) on
+            if (i is not (5 or 6)) tracker.Update([Box(8 * i, 40)], 200, 100, At(i), events);
+        Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
+        Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(11))).FirstSeen);
+    }
 }
