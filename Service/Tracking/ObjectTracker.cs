@@ -9,9 +9,9 @@ namespace ParNetDetect.Service.Tracking;
 /// should be now (moved on at its recent velocity), those reaching their class's Confidence first, then the rest, so
 /// a confident box wins its track; what is left is matched by nearness (centre within one box size, similar area), so
 /// an object too fast for its boxes to overlap from frame to frame at a low fps keeps its track. An unmatched
-/// detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an id) once it has MinHits
-/// detections and the median of its recent scores reaches its class's Threshold, so neither a one-frame flicker nor
-/// a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
+/// detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an
+/// id) once it has MinHits detections and the median of its recent scores reaches its class's Threshold, so neither a
+/// one-frame flicker nor a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
 /// "update" when its best median score rises by <see cref="TopScoreStep"/> or it becomes or stops being stationary,
 /// and "gone" after LostAfterSeconds unseen. A box that has not moved for StationarySeconds is stationary: no events
 /// until it moves, and a track not confirmed by then ends. One tracker per camera; not thread-safe.
