@@ -31,7 +31,7 @@ public static class BatchEvaluation
             throw new InvalidDataException(
                 $"{options.Data} (split {options.Split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +
                 $"{detector.Source} was trained on {detector.ClassNames.Count} [{string.Join(", ", detector.ClassNames.Take(6))}...].");
-        IDetectionDataset dataset = options.Shard is { } sh ? new DatasetShard(full, sh.Index, sh.Count) : full;
+        IDetectionDataset dataset = options.Shard is { } sh ? new DatasetShard(full, sh.Shard) : full;
         int size = options.ImageSize ?? detector.ImageSize;
         var detect = options.Detect;
         log.WriteLine($"{detector.Info.Model} ({detector.Source}) on {dataset.Source}: {dataset.Count} images at {size} px, " +
@@ -48,7 +48,7 @@ public static class BatchEvaluation
         if (options.Shard is { } part)
         {
             CocoResultsFile.Save(options.SaveJson!, pass.Detections);
-            log.WriteLine($"shard {part.Index}/{part.Count}: wrote {options.SaveJson}; evaluate the parts together with --merge.");
+            log.WriteLine($"shard {part.Shard} ({part.Origin}): wrote {options.SaveJson}; evaluate the parts together with --merge.");
             return;
         }
         var result = validator.Evaluate(pass.Detections);
@@ -64,7 +64,8 @@ public static class BatchEvaluation
         }
     }
 
-    /// <summary>Evaluates the detections of shard files together, each checked against the whole split's ground truth.</summary>
+    /// <summary>Evaluates the detections of shard files (in shard order) together, each checked against the whole
+    /// split's ground truth (<see cref="ShardedResults"/>).</summary>
     public static void Merge(BatchEvaluationOptions options, IReadOnlyList<string> files, TextWriter log)
     {
         var whole = DetectionDatasets.Open(options.Data, options.Split);
@@ -72,7 +73,7 @@ public static class BatchEvaluation
         CheckOutputs(new OutputGuard(options.Force, [.. whole.Files, .. files]), options);
         // A part from another dataset is an error: its ids are not this ground truth's.
         var groundTruth = GroundTruthAdapter.From(whole);
-        var detections = files.SelectMany(f => CocoResultsFile.Load(f, groundTruth)).ToList();
+        var detections = ShardedResults.Load(whole, groundTruth, files);
         log.WriteLine($"merged {files.Count} files: {detections.Count} detections");
         ShowIssues(whole.Issues, log);
         var result = new CocoEvaluator().Evaluate(groundTruth, detections);

@@ -1,4 +1,5 @@
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Evaluation;
 
@@ -13,8 +14,8 @@ public sealed record BatchEvaluationOptions
     public int BatchSize { get; init; } = 16;
     public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);
     public DetectOptions Detect { get; init; } = DetectOptions.Evaluation;
-    /// <summary>Only the i-th of n contiguous parts (1-based); its detections go to <see cref="SaveJson"/>, unevaluated.</summary>
-    public (int Index, int Count)? Shard { get; init; }
+    /// <summary>Only this shard (<see cref="DatasetShard"/>); its detections go to <see cref="SaveJson"/>, unevaluated.</summary>
+    public ShardChoice? Shard { get; init; }
     /// <summary>Detections in COCO results format, with the dataset's category ids.</summary>
     public string? SaveJson { get; init; }
     /// <summary>The metrics file (<see cref="CocoEval.MetricsJson"/>).</summary>

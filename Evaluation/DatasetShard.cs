@@ -1,39 +1,28 @@
 using ParNetDetect.Data;
+using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Evaluation;
 
 /// <summary>
-/// Shard i of n of a dataset: a contiguous run of its images (neighbouring files stay on one machine), so n processes
-/// with `--shard 1/n` ... `--shard n/n` cover every image exactly once.
+/// Shard i of n of a dataset: a contiguous run of its images balanced by work (<see cref="WorkBalancedPartition"/>
+/// over <see cref="ImageWork"/>, from the sizes the annotations give), so n processes with `--shard 1/n` ...
+/// `--shard n/n` cover every image exactly once and finish at about the same time even where image sizes differ.
 /// </summary>
 public sealed class DatasetShard : IDetectionDataset
 {
     readonly IDetectionDataset _inner;
     readonly int _start;
 
-    public DatasetShard(IDetectionDataset inner, int index, int count)
+    public DatasetShard(IDetectionDataset inner, Shard shard)
     {
-        if (count < 1 || index < 1 || index > count)
-            throw new ArgumentException($"shard {index}/{count}: need 1 <= i <= n.");
         _inner = inner;
-        _start = (int)((long)inner.Count * (index - 1) / count);
-        Count = (int)((long)inner.Count * index / count) - _start;
-        Index = index;
-        Shards = count;
+        var sizes = Enumerable.Range(0, inner.Count).Select(k => ((int, int)?)(inner[k].Width, inner[k].Height)).ToList();
+        (_start, Count) = WorkBalancedPartition.Of(ImageWork.Units(sizes), shard).GetOffsetAndLength(inner.Count);
+        Shard = shard;
     }
 
-    /// <summary>Parses "i/n" (1-based).</summary>
-    public static (int Index, int Count) Parse(string text)
-    {
-        var parts = text.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], out int i) && int.TryParse(parts[1], out int n) && n >= 1 && i >= 1 && i <= n)
-            return (i, n);
-        throw new ArgumentException($"--shard must be i/n with 1 <= i <= n (got '{text}').");
-    }
-
-    public int Index { get; }
-    public int Shards { get; }
-    public string Source => $"{_inner.Source} (shard {Index}/{Shards})";
+    public Shard Shard { get; }
+    public string Source => $"{_inner.Source} (shard {Shard})";
     public string Format => _inner.Format;
     public CategoryMap Categories => _inner.Categories;
     public int Count { get; }

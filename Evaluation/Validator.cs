@@ -71,7 +71,10 @@ public sealed class Validator
                     var item = batch.Items[i];
                     images++;
                     if (item.DecodeFailed) continue;
-                    detections.AddRange(CocoDetections.Of(perImage[i], item.ImageId, c => _dataset.Categories.ToCategoryId(c)));
+                    // At the precision a results file keeps, so these numbers are those of the file `val --save-json`
+                    // writes, and a sharded run's merged parts give exactly one process's numbers.
+                    detections.AddRange(CocoDetections.Of(perImage[i], item.ImageId, c => _dataset.Categories.ToCategoryId(c))
+                        .Select(CocoResultsFile.AsStored));
                 }
             }
             progress?.Invoke(++done, _loader.BatchCount);

@@ -2,7 +2,7 @@
 # Idempotent set-up on a fresh Debian/Ubuntu machine: installs the system packages that are missing, checks the
 # .NET 10 SDK, then restores and builds. Called by ./detect, ./coco-eval and ./run-tests on first use.
 #   build/setup.sh run    packages the programs need at run time
-#   build/setup.sh test   plus what the test suite needs (an MQTT broker)
+#   build/setup.sh test   plus what the test suite needs (an MQTT broker, a one-node Slurm cluster, ...)
 set -euo pipefail
 mode=${1:-run}
 cd "$(dirname "$0")/.."
@@ -35,6 +35,10 @@ if [ "$mode" = test ]; then
   [ -x /usr/bin/chromium ] || optional+=(chromium)      # the live page, checked headless through Playwright
   command -v npm >/dev/null || optional+=(npm)
   /usr/bin/python3 -c 'import onnx' 2>/dev/null || optional+=(python3-onnx)  # onnx.checker on the exported graphs
+  # A one-node Slurm cluster for deploy/slurm's tests (deploy/slurm/local-cluster.sh runs it, not systemd).
+  [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] || optional+=(slurm-wlm)
+  [ -x /usr/sbin/munged ] || optional+=(munge)
+  command -v shellcheck >/dev/null || optional+=(shellcheck)
 fi
 if [ ${#required[@]} -gt 0 ] || [ ${#optional[@]} -gt 0 ]; then
   pkgs=()

@@ -5,6 +5,7 @@
 #   /var/lib/parnet-detect        working directory: events, snapshots
 #   /var/log/parnet-detect        optional rolling log file
 #   parnet-detect.service         runs as the system user parnet-detect (groups: video)
+#   parnet-detect@.service        the same as instance N of several sharing the cameras (docs/cluster.md)
 # Usage: sudo deploy/install.sh [--no-build] [--start]
 #   --no-build  install an existing publish folder ($PUBLISH_DIR, default the Cli project's PublishDir)
 #   --start     enable and start the service right away
@@ -64,6 +65,7 @@ else
 fi
 install -m 0644 "$repo/deploy/appsettings.example.json" "$prefix/appsettings.example.json"
 install -m 0644 "$repo/deploy/parnet-detect.service" /etc/systemd/system/parnet-detect.service
+install -m 0644 "$repo/deploy/parnet-detect@.service" /etc/systemd/system/parnet-detect@.service
 systemctl daemon-reload
 
 if [[ $start -eq 1 ]]; then

@@ -5,6 +5,7 @@ using System.Text.Json;
 using CocoEval;
 using OpenCvSharp;
 using ParNetDetect.CommandLine;
+using ParNetDetect.Data;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.Evaluation;
 using ParNetDetect.FileSafety;
@@ -12,6 +13,7 @@ using ParNetDetect.Imaging.Video;
 using ParNetDetect.Inference;
 using ParNetDetect.Inference.Backends;
 using ParNetDetect.Inference.Drawing;
+using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Cli.Commands;
 
@@ -30,8 +32,10 @@ public static class PredictCommand
 
     public static Command Create(CommandLineApp app)
     {
-        var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model", required: true);
-        var source = VerbOptions.Text("--source", "an image, a folder of images, a video file, a camera (0, 1, ... or /dev/videoN) or a stream URL (rtsp://, http://, ...)", required: true);
+        var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model " +
+                                                    "(required unless --merge)");
+        var source = VerbOptions.Text("--source", "an image, a folder of images, a video file, a camera (0, 1, ... or /dev/videoN) " +
+                                                  "or a stream URL (rtsp://, http://, ...) (required unless --merge)");
         var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
         var conf = VerbOptions.OptionalNumber("--conf", "lowest score kept, for every class (default: the model's own thresholds)", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
@@ -41,9 +45,11 @@ public static class PredictCommand
         var noSave = VerbOptions.Flag("--no-save", "print detections; no annotated copies or detection files in --out");
         var saveJson = VerbOptions.Text("--save-json", "also write the detections as COCO results (image id = frame number, or the image's place in order, from 1)");
         var force = VerbOptions.Flag("--force", "write into an --out folder that holds files (never over the source images or the weights)");
+        var shard = VerbOptions.Text("--shard", "i/n: only the i-th of n parts of a folder of images; auto: i/n from the scheduler");
+        var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: join the parts' detections.json into --out/detections.json");
         var command = new Command("predict", "detect objects in an image, a folder, a video, a camera or a stream; annotated output + JSON")
         {
-            weights, source, outDir, conf, iou, maxDet, frames, noSave, saveJson, force,
+            weights, source, outDir, conf, iou, maxDet, frames, noSave, saveJson, force, shard, merge,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
@@ -51,22 +57,37 @@ public static class PredictCommand
             <name>.avi (MJPG, annotated) and <name>.jsonl (one line per frame, frames numbered from 1); a camera or
             stream runs until Ctrl-C or --frames, and is reopened when it drops (as `detect serve` does; five failed
             attempts in a row end the run). Network streams are read through ffmpeg. Boxes are x1, y1, x2, y2 in the
-            source's pixels. Scores: the model's own thresholds (per class once `detect val --calibrate` wrote them
-            into the weights) unless --conf sets one for every class. --save-json FILE writes COCO results with the
-            model's category ids, numbered as `detect synth --video` numbers its ground truth (frames from 1), so
-            `coco-eval VIDEO.json FILE` scores them. --out is not written into if it holds files, and FILE is not
-            replaced, unless --force; the source images and the weights are never written over, not even then.
+            source's pixels. Scores: the model's own thresholds (per class once `detect val --calibrate` wrote them into
+            the weights) unless --conf sets one for every class. --save-json FILE writes COCO results with the model's
+            category ids, numbered as `detect synth --video` numbers its ground truth (frames from 1; images by their
+            place in the folder, from 1), so `coco-eval VIDEO.json FILE` scores them. --out is not written into if it
+            holds files, and FILE is not replaced, unless --force; the source images and the weights are never written
+            over, not even then.
+            --shard i/n (a folder only) detects the i-th of n contiguous parts of the folder, of equal work by image count
+            and size (read from the headers); auto takes i/n from a Slurm array or Kubernetes Indexed Job
+            (docs/cluster.md). --merge joins the parts' detections.json files, listed in shard order, into
+            --out/detections.json, in the order one process writes; a missing part is an error naming its shard.
             """);
-        command.SetAction(p => Run(p.GetValue(weights)!, p.GetValue(source)!, p.GetValue(outDir)!, p.GetValue(conf), DetectOptions.Default with
+        command.SetAction(p =>
         {
-            IouThreshold = (float)p.GetValue(iou),
-            MaxDetections = p.GetValue(maxDet),
-        }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(saveJson), p.GetValue(force)));
+            if (p.GetValue(merge) is { } parts) return Merge(parts, p.GetValue(outDir)!, p.GetValue(force));
+            string w = p.GetValue(weights) ?? throw new UsageException("--weights is required (or --merge).");
+            string s = p.GetValue(source) ?? throw new UsageException("--source is required (or --merge).");
+            ShardChoice? part = null;
+            try { if (p.GetValue(shard) is { } text) part = SchedulerShard.Resolve(text); }
+            catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
+            if (part is not null && !Directory.Exists(s)) throw new UsageException("--shard needs a folder of images as --source.");
+            return Run(w, s, p.GetValue(outDir)!, p.GetValue(conf), DetectOptions.Default with
+            {
+                IouThreshold = (float)p.GetValue(iou),
+                MaxDetections = p.GetValue(maxDet),
+            }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(saveJson), p.GetValue(force), part);
+        });
         return command;
     }
 
     static int Run(string weights, string source, string outDir, double? conf, DetectOptions options, BackendOptions backend,
-        int maxFrames, bool save, string? saveJson, bool force)
+        int maxFrames, bool save, string? saveJson, bool force, ShardChoice? shard)
     {
         bool isCamera = FrameSources.IsCamera(source);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
@@ -75,6 +96,13 @@ public static class PredictCommand
         bool isVideo = !isCamera && !Directory.Exists(source) && VideoExtensions.Contains(Path.GetExtension(source).ToLowerInvariant());
         // Images are known before anything runs, so every file this run would write is checked first.
         IReadOnlyList<string> images = isCamera || isVideo ? [] : Directory.Exists(source) ? ListImages(source) : [source];
+        // --save-json's image ids: the place in the whole folder, so a shard's ids are those of one process.
+        var imageIds = images.Select((file, i) => (file, id: i + 1L)).ToDictionary(x => x.file, x => x.id);
+        if (shard is not null)
+        {
+            images = ImageFilesShard.Select(images, shard.Shard);
+            Console.WriteLine($"shard {shard.Shard} ({shard.Origin}): {images.Count} images");
+        }
         // A stream's URL may hold credentials: its outputs are just "stream".
         string stream = FrameSources.DeviceIndex(source) is { } camera ? $"camera{camera}"
             : isCamera ? "stream" : Path.GetFileNameWithoutExtension(source);
@@ -101,7 +129,7 @@ public static class PredictCommand
 
         int code = isCamera || isVideo
             ? Stream(detector, new FrameSourceOptions(source), stream, outDir, options, save, maxFrames, results)
-            : Images(detector, images, outDir, options, save, results);
+            : Images(detector, images, imageIds, outDir, options, save, results);
         if (results is not null)
         {
             CocoResultsFile.Save(saveJson!, results);
@@ -128,14 +156,13 @@ public static class PredictCommand
     static (string Video, string Lines) StreamFiles(string outDir, string name) =>
         (Path.Combine(outDir, name + ".avi"), Path.Combine(outDir, name + ".jsonl"));
 
-    static int Images(Detector detector, IReadOnlyList<string> files, string outDir, DetectOptions options, bool save,
-        List<CocoDetection>? results)
+    static int Images(Detector detector, IReadOnlyList<string> files, IReadOnlyDictionary<string, long> imageIds, string outDir,
+        DetectOptions options, bool save, List<CocoDetection>? results)
     {
         var entries = new List<object>();
-        int failed = 0, position = 0;
+        int failed = 0;
         foreach (string file in files)
         {
-            position++;
             using var image = Cv2.ImRead(file, ImreadModes.Color);
             if (image.Empty())
             {
@@ -147,7 +174,7 @@ public static class PredictCommand
             var detections = detector.Detect(image, options);
             double ms = watch.Elapsed.TotalMilliseconds;
             Console.WriteLine($"{Path.GetFileName(file)}: {Describe(detections, detector.ClassNames)} ({ms:F1} ms)");
-            Collect(results, detections, position, detector);
+            Collect(results, detections, imageIds[file], detector);
             entries.Add(new { file = Path.GetFileName(file), width = image.Cols, height = image.Rows, detections = Json(detections, detector.ClassNames) });
             if (save)
             {
@@ -161,11 +188,21 @@ public static class PredictCommand
             File.WriteAllText(json, JsonSerializer.Serialize(entries, new JsonSerializerOptions { WriteIndented = true }));
             Console.WriteLine($"wrote {entries.Count} annotated images and {json}");
         }
-        return failed == files.Count ? 1 : 0;
+        return files.Count > 0 && failed == files.Count ? 1 : 0; // an empty shard is not a failure
     }
 
-    static int Stream(Detector detector, FrameSourceOptions source, string name, string outDir, DetectOptions options,
-        bool save, int maxFrames, List<CocoDetection>? results)
+    static int Merge(string merge, string outDir, bool force)
+    {
+        string output = Path.Combine(outDir, DetectionsFile);
+        var parts = merge.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        new OutputGuard(force, parts).File(output, "--out", "choose another --out");
+        int images = JsonResultParts.Merge(parts, "file", output);
+        Console.WriteLine($"merged {parts.Length} parts: {images} images in {output}");
+        return ExitCodes.Ok;
+    }
+
+    static int Stream(Detector detector, FrameSourceOptions source, string name, string outDir, DetectOptions options, bool save,
+        int maxFrames, List<CocoDetection>? results)
     {
         using var stop = new StopSignals("finishing the output files");
         using var done = CancellationTokenSource.CreateLinkedTokenSource(stop.Token); // or --frames reached
@@ -197,7 +234,7 @@ public static class PredictCommand
                     writer.Write(frame);
                 }
                 else Console.WriteLine($"frame {number}: {Describe(detections, detector.ClassNames)}");
-                if (number == maxFrames) done.Cancel();
+                if (frames == maxFrames) done.Cancel();
             }, done.Token);
         }
         finally

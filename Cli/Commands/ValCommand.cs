@@ -2,6 +2,7 @@ using System.CommandLine;
 using ParNetDetect.CommandLine;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.Evaluation;
+using ParNetDetect.Sharding;
 
 namespace ParNetDetect.Cli.Commands;
 
@@ -22,7 +23,7 @@ public static class ValCommand
         var maxDet = VerbOptions.Int("--max-det", 300, "detections kept per image", 1, 100_000);
         var saveJson = VerbOptions.Text("--save-json", "write the detections in COCO results format (the dataset's category ids)");
         var metricsJson = VerbOptions.Text("--json", "write the metrics (the layout of coco-eval --json, plus seconds and data_issues)");
-        var shard = VerbOptions.Text("--shard", "i/n: evaluate only the i-th of n contiguous parts (needs --save-json)");
+        var shard = VerbOptions.Text("--shard", "i/n: evaluate only the i-th of n parts (needs --save-json); auto: i/n from the scheduler");
         var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: evaluate the parts' --save-json files together");
         var strict = VerbOptions.Flag("--strict", "fail at the first problem in the data (exit 1, naming the file or line)");
         var calibrate = VerbOptions.Flag("--calibrate", "write the score thresholds that maximise F1 (per class and overall) into the checkpoint --weights");
@@ -38,9 +39,11 @@ public static class ValCommand
             --calibrate writes those thresholds into the checkpoint (only its header changes), and predict and serve
             then use them unless told otherwise; it evaluates with NMS as they run it (IoU 0.45, best class per box).
             An exported .onnx file is not calibrated in place: calibrate its checkpoint and export it again.
-            --shard i/n evaluates only the i-th of n contiguous parts and needs --save-json; `--merge` then evaluates the
-            parts' files together (with --data, --split and the output options). An existing output file is only replaced
-            with --force; the dataset's files, the weights and the merged parts never are.
+            --shard i/n evaluates only the i-th of n contiguous parts of equal work (image count and size) and needs
+            --save-json; --shard auto takes i/n from a Slurm array task or a Kubernetes Indexed Job (docs/cluster.md).
+            --merge then evaluates the parts' files, listed in shard order, together (with --data, --split and the output
+            options); a missing part is an error naming its shard. An existing output file is only replaced with --force;
+            the dataset's files, the weights and the merged parts never are.
             Problems in the data are skipped and summed up in one "data:" line and in the metrics ("data_issues"); an
             image that cannot be read has no detections, so its boxes count as missed. --strict fails at the first
             problem instead.
@@ -65,8 +68,8 @@ public static class ValCommand
             }
             string w = p.GetValue(weights) ?? throw new UsageException("--weights is required (or --merge).");
             if (p.GetValue(img) is { } s && s % 32 != 0) throw new UsageException($"--img must be a multiple of 32 (got {s}).");
-            try { if (p.GetValue(shard) is { } text) options = options with { Shard = DatasetShard.Parse(text) }; }
-            catch (ArgumentException e) { throw new UsageException(e.Message); }
+            try { if (p.GetValue(shard) is { } text) options = options with { Shard = SchedulerShard.Resolve(text) }; }
+            catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
             if (options.Shard is not null && options.SaveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
             if (options.Shard is not null && options.Calibrate) throw new UsageException("--calibrate needs the whole split, not --shard.");
             try { if (options.Calibrate) ThresholdCalibration.CheckWritable(w); }

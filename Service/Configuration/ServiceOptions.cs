@@ -19,6 +19,10 @@ public sealed class ServiceOptions
     public LoggingOptions Logging { get; set; } = new();
     public WatchdogOptions Watchdog { get; set; } = new();
 
+    /// <summary>With N instances on one configuration: "i/n" runs only the cameras whose id hashes to shard i of n;
+    /// "auto" takes i/n from the environment (docs/cluster.md). Empty runs every camera.</summary>
+    public string? Shard { get; set; }
+
     /// <summary>Seconds the host gives every component to flush and stop after SIGTERM.</summary>
     public double ShutdownTimeoutSeconds { get; set; } = 10;
 }
@@ -69,6 +73,8 @@ public sealed class MqttOptions
     public string? Password { get; set; }
     /// <summary>Topics: {prefix}/status, {prefix}/{camera}/events, {prefix}/{camera}/detections.</summary>
     public string TopicPrefix { get; set; } = "parnet";
+    /// <summary>Retained online/offline topic; empty means {prefix}/status. A shard i of n appends /i.</summary>
+    public string? StatusTopic { get; set; }
     /// <summary>Also publish every processed frame's detections (QoS 0), not just object events.</summary>
     public bool PublishDetections { get; set; } = true;
 }

@@ -41,6 +41,9 @@ public static partial class ServiceOptionsValidator
         Range(o.Watchdog.StallSeconds, 1, 3600, "Watchdog:StallSeconds");
 
         Check(o.Cameras.Count > 0, "Cameras", "at least one camera is required.");
+        if (!string.IsNullOrWhiteSpace(o.Shard) && !o.Shard.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase))
+            try { Sharding.Shard.Parse(o.Shard); }
+            catch (ArgumentException e) { Check(false, "Shard", e.Message); }
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < o.Cameras.Count; i++)
             ValidateCamera(o.Cameras[i], $"Cameras:{i}", ids, Check, Range);
@@ -56,6 +59,7 @@ public static partial class ServiceOptionsValidator
             Range(o.Mqtt.Port, 1, 65535, "Mqtt:Port");
             Check(!string.IsNullOrWhiteSpace(o.Mqtt.TopicPrefix) && !o.Mqtt.TopicPrefix.Contains('#') && !o.Mqtt.TopicPrefix.Contains('+'),
                 "Mqtt:TopicPrefix", "must be non-empty and free of the wildcards '#' and '+'.");
+            Check(o.Mqtt.StatusTopic is null || o.Mqtt.StatusTopic.IndexOfAny(['#', '+']) < 0, "Mqtt:StatusTopic", "must be free of the wildcards '#' and '+'.");
         }
 
         Range(o.Http.JpegQuality, 1, 100, "Http:JpegQuality");

@@ -21,7 +21,7 @@ public sealed class MqttEventSink(MqttOptions options, ILogger<MqttEventSink> lo
 
     public string Name => "mqtt";
     public long Dropped { get; private set; }
-    public string StatusTopic => $"{options.TopicPrefix}/status";
+    public string StatusTopic => string.IsNullOrEmpty(options.StatusTopic) ? $"{options.TopicPrefix}/status" : options.StatusTopic;
 
     public async Task StartAsync(CancellationToken ct) => await TryConnectAsync(ct);
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ParNetDetect.Imaging.Video;
+using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Detectors;
 using ParNetDetect.Service.Events;
@@ -65,6 +66,14 @@ public static class ServiceHost
         services.AddSystemd();
         services.AddOptions<HostOptions>().Configure<ServiceOptions>((h, o) => h.ShutdownTimeout = TimeSpan.FromSeconds(o.ShutdownTimeoutSeconds));
         services.AddSerilog((sp, lc) => ServiceLogging.Configure(lc, sp.GetRequiredService<ServiceOptions>().Logging));
+        // This instance's cameras; with more than one instance its MQTT client id and status topic get the shard index.
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<ServiceOptions>();
+            var shard = CameraShard.Resolve(options);
+            shard.ApplyTo(options.Mqtt);
+            return shard;
+        });
 
         services.AddSingleton(settings.CreateSource);
         if (settings.Notifier != null) services.AddSingleton(settings.Notifier);
@@ -85,6 +94,7 @@ public static class ServiceHost
 
         var app = builder.Build();
         var options = app.Services.GetRequiredService<ServiceOptions>();
+        app.Services.GetRequiredService<CameraShard>(); // resolved now: a bad shard fails the build, and MQTT sinks see its settings
         foreach (string url in ServiceOptionsValidator.SplitUrls(options.Http.Urls)) app.Urls.Add(url);
         app.MapServiceApi(options.Http);
         return app;

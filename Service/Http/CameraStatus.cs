@@ -4,7 +4,7 @@ using ParNetDetect.Service.Pipeline;
 
 namespace ParNetDetect.Service.Http;
 
-/// <summary>One camera as /api/cameras shows it.</summary>
+/// <summary>One camera as /api/cameras shows it; <see cref="Shard"/> is the instance's ("2/3"; "1/1" unsharded).</summary>
 public sealed record CameraStatus(
     string Id,
     string Source,
@@ -21,9 +21,10 @@ public sealed record CameraStatus(
     double InferenceMsMean,
     int TrackedObjects,
     IReadOnlyDictionary<string, int> Counts,
-    IReadOnlyList<string> Zones)
+    IReadOnlyList<string> Zones,
+    string Shard)
 {
-    public static CameraStatus Of(CameraRuntime c)
+    public static CameraStatus Of(CameraRuntime c, string shard)
     {
         var h = c.Health.Snapshot();
         // Confirmed objects only: a detection no confirmed track owns yet may be a flicker or a ghost.
@@ -33,6 +34,6 @@ public sealed record CameraStatus(
             h.LastError, h.Reconnects, h.Width, h.Height, Math.Round(c.Metrics.Captured.PerSecond, 2),
             Math.Round(c.Metrics.Detected.PerSecond, 2), Math.Round(c.Metrics.Skipped.PerSecond, 2),
             Math.Round(c.Metrics.InferenceSeconds.Snapshot().Mean * 1000, 1), c.TrackedObjects, counts,
-            c.Zones.Select(z => z.Name).ToList());
+            c.Zones.Select(z => z.Name).ToList(), shard);
     }
 }

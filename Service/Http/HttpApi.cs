@@ -42,7 +42,8 @@ public static class HttpApi
             PrometheusText.ContentType));
 
         var api = app.MapGroup("/api/cameras");
-        api.MapGet("/", () => Results.Json(cameras.All.Select(CameraStatus.Of), EventJson.Options));
+        string shard = cameras.Shard.Shard.ToString();
+        api.MapGet("/", () => Results.Json(cameras.All.Select(c => CameraStatus.Of(c, shard)), EventJson.Options));
         api.MapGet("/{id}/latest", (string id) => WithCamera(cameras, id, c =>
             c.Latest is { } report ? Results.Json(report, EventJson.Options) : Results.NoContent()));
         api.MapGet("/{id}/latest.jpg", (string id, CancellationToken ct) => WithCameraAsync(cameras, id, c => LatestJpegAsync(c, ct)));

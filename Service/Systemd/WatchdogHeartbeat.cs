@@ -37,7 +37,8 @@ public sealed class WatchdogHeartbeat(
 
     void Beat(TimeSpan? period, TimeSpan stall)
     {
-        bool flowing = activity.IsFlowing(stall);
+        // A shard can own no camera (more instances than cameras): it idles healthy rather than being restarted.
+        bool flowing = cameras.All.Count == 0 || activity.IsFlowing(stall);
         var states = cameras.All.GroupBy(c => c.Health.State).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}");
         string status = $"STATUS={cameras.All.Count} cameras: {string.Join(", ", states)}";
         if (period != null && flowing)

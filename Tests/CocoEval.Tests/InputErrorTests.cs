@@ -39,6 +39,19 @@ public sealed class InputErrorTests : IDisposable
     }
 
     [Fact]
+    public void WhatIsSavedLoadsBackExactlyAsAsStoredSays()
+    {
+        var gt = CocoGroundTruth.Load(Write("gt.json", Gt));
+        var random = new Random(11);
+        double Any(double scale) => random.NextDouble() * scale;
+        var detections = Enumerable.Range(0, 5000).Select(i => new CocoDetection(1 + i % 2, 1,
+            new CocoBox(Any(4000), Any(3000), Any(900), Any(900)), Any(1))).ToList();
+        string path = Path.Combine(_dir, "random.json");
+        CocoResultsFile.Save(path, detections);
+        Assert.Equal(detections.Select(CocoResultsFile.AsStored), CocoResultsFile.Load(path, gt));
+    }
+
+    [Fact]
     public void ResultsForAnImageTheGroundTruthLacksAreNamed()
     {
         var gt = CocoGroundTruth.Load(Write("gt.json", Gt));

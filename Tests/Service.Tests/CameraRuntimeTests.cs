@@ -50,7 +50,7 @@ public class CameraRuntimeTests
                 Box(170, 170, 0.95f));                               // standing in the object mask
         Frame(Box(58, 40, 0.9f), Box(100, 100, 0.8f), Box(20, 150, 0.9f, cls: 1)); // and a circle flickers in
 
-        var status = CameraStatus.Of(camera);
+        var status = CameraStatus.Of(camera, "1/1");
         Assert.Equal(["square: 1"], status.Counts.Select(c => $"{c.Key}: {c.Value}"));
         Assert.Equal(1, status.TrackedObjects);
         var shown = camera.Latest!.Objects; // the ghost and the flicker reach Confidence in this frame: shown, id 0

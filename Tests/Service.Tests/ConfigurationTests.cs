@@ -230,6 +230,17 @@ public class DeployFilesTests
                      "--config /etc/parnet-detect/appsettings.json", $"RestartPreventExitStatus={ServiceRunner.ConfigurationError}" })
             Assert.Contains(line, unit);
     }
+
+    [Fact]
+    public void TemplateUnitGivesEachInstanceItsShardPortAndStateFolder()
+    {
+        string unit = File.ReadAllText(RepoFile("deploy/parnet-detect@.service"));
+        foreach (string line in new[] { "serve --config /etc/parnet-detect/appsettings.json --shard auto", "Environment=PARNET_SHARD_INDEX=%i",
+                     "Environment=PARNET_Detect__Http__Urls=http://127.0.0.1:808%i", "StateDirectory=parnet-detect/%i",
+                     "WorkingDirectory=/var/lib/parnet-detect/%i", "EnvironmentFile=-/etc/parnet-detect/environment",
+                     $"RestartPreventExitStatus={ServiceRunner.ConfigurationError}", "Type=notify", "WatchdogSec=" })
+            Assert.Contains(line, unit);
+    }
 }
 
 public class RunnerTests

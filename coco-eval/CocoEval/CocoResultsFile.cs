@@ -16,7 +16,17 @@ public static class CocoResultsFile
         Json.CocoJsonLoader.LoadDetections(path, groundTruth);
 
     /// <summary>
-    /// Writes detections as a results array, one per line (boxes to 3 decimals, scores to 5). The file is written
+    /// A detection as <see cref="Save"/> writes it and <see cref="Load"/> reads it back: box to 3 decimals, score to 5.
+    /// Evaluating this form gives the numbers of the written file, and of a sharded run's merged parts.
+    /// </summary>
+    public static CocoDetection AsStored(CocoDetection d) => d with
+    {
+        Box = new CocoBox(Math.Round(d.Box.X, 3), Math.Round(d.Box.Y, 3), Math.Round(d.Box.Width, 3), Math.Round(d.Box.Height, 3)),
+        Score = Math.Round(d.Score, 5),
+    };
+
+    /// <summary>
+    /// Writes detections as a results array, one per line (<see cref="AsStored"/>: boxes to 3 decimals, scores to 5). The file is written
     /// beside its destination and moved into place, so an interrupted write never leaves a truncated file.
     /// </summary>
     public static void Save(string path, IEnumerable<CocoDetection> detections)
@@ -28,12 +38,12 @@ public static class CocoResultsFile
         {
             writer.Write('[');
             bool first = true;
-            foreach (var d in detections)
+            foreach (var d in detections.Select(AsStored))
             {
                 writer.Write(first ? "\n" : ",\n");
                 first = false;
                 writer.Write(string.Create(CultureInfo.InvariantCulture,
-                    $"{{\"image_id\": {d.ImageId}, \"category_id\": {d.CategoryId}, \"bbox\": [{Math.Round(d.Box.X, 3)}, {Math.Round(d.Box.Y, 3)}, {Math.Round(d.Box.Width, 3)}, {Math.Round(d.Box.Height, 3)}], \"score\": {Math.Round(d.Score, 5)}}}"));
+                    $"{{\"image_id\": {d.ImageId}, \"category_id\": {d.CategoryId}, \"bbox\": [{d.Box.X}, {d.Box.Y}, {d.Box.Width}, {d.Box.Height}], \"score\": {d.Score}}}"));
             }
             writer.Write("\n]\n");
         }

@@ -22,16 +22,34 @@ public static class TestVideos
         return path;
     }
 
-    /// <summary>One folder per test run, removed when the test process exits.</summary>
+    /// <summary>One folder per test run, removed when the test process exits; folders of runs that were killed
+    /// (their process is gone, so their exit handler never ran) are removed by the next run.</summary>
     static readonly Lazy<string> RunRoot = new(() =>
     {
-        string root = Path.Combine(Path.GetTempPath(), "parnet-service-tests", Environment.ProcessId.ToString());
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        };
+        string parent = Path.Combine(Path.GetTempPath(), "parnet-service-tests");
+        string root = Path.Combine(parent, Environment.ProcessId.ToString());
+        if (Directory.Exists(parent))
+            foreach (string stale in Directory.EnumerateDirectories(parent))
+                if (!int.TryParse(Path.GetFileName(stale), out int pid) || !ProcessIsAlive(pid)) TryDelete(stale);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
         return root;
     });
+
+    static bool ProcessIsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
+    }
+
+    static void TryDelete(string directory)
+    {
+        try { Directory.Delete(directory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
 
     public static string TempDirectory()
     {
