@@ -11,8 +11,8 @@
 #
 # WEIGHTS (default demo; random:parnet-n-yolo:640 = untrained weights, same compute) and VIDEO (default the demo
 # shapes video, rendered by `detect serve` into ~/.cache/parnet-detect) can be set; FPS_CAP limits detector
-# frames/s in the soak (default 4, to leave a shared machine some CPU) and in tracks (default 5, as a camera's).
-# Results are appended to runs/bench/service/.
+# frames/s in the soak (default 4, to leave a shared machine some CPU) and in tracks (default 5, as a camera's);
+# BACKEND (onnx, the service's default, or torch) runs the network. Results are appended to runs/bench/service/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODE=${1:?usage: bench/service/run.sh speed|motion|soak|tracks [seconds]}
@@ -25,4 +25,4 @@ export PARNET_BUILD_ROOT=${PARNET_BUILD_ROOT:-/tmp/build-bench}
 dotnet build -c Release bench/service/ServiceBench -v q -nologo | grep -E "error|Warn" || true
 [[ -f $VIDEO ]] || { echo "no video at $VIDEO: run ./detect serve once (renders the demo video) or set VIDEO=" >&2; exit 1; }
 dotnet "$PARNET_BUILD_ROOT/bin/ServiceBench/Release/net10.0/service-bench.dll" "$MODE" --weights "$WEIGHTS" \
-  --video "$VIDEO" --seconds "$SECONDS_ARG" --fps-cap "$FPS_CAP" --out "$OUT"
+  --video "$VIDEO" --seconds "$SECONDS_ARG" --fps-cap "$FPS_CAP" --backend "${BACKEND:-onnx}" --out "$OUT"

@@ -19,15 +19,19 @@ using static TorchSharp.torch;
 //       every DIR/*.onnx in ONNX Runtime, interleaved round-robin (a noisy machine slows all alike): median and p90
 //       latency, node counts of the file and of the graph ONNX Runtime runs, output agreement with ours-fp32;
 //       DIR/results.json
+//   profile DIR [--file ours-fp32] [--iters 20] [--threads 2]
+//       one file under ONNX Runtime's profiler: time per operator type (sum over the timed runs, share of the total)
+//       and the slowest nodes; DIR/<file>.profile.json is the raw trace
 var opts = ParseOptions(args.Skip(2));
-if (args.Length < 2) { Console.Error.WriteLine("usage: onnx-bench export|run DIR [--option value ...]"); return 2; }
+if (args.Length < 2) { Console.Error.WriteLine("usage: onnx-bench export|run|profile DIR [--option value ...]"); return 2; }
 string dir = args[1];
 Directory.CreateDirectory(dir);
 switch (args[0])
 {
     case "export": Export(); break;
     case "run": Run(); break;
-    default: Console.Error.WriteLine("usage: onnx-bench export|run DIR [--option value ...]"); return 2;
+    case "profile": Profile(); break;
+    default: Console.Error.WriteLine("usage: onnx-bench export|run|profile DIR [--option value ...]"); return 2;
 }
 return 0;
 
@@ -130,6 +134,46 @@ void Run()
     {
         foreach (var r in runs) r.Dispose();
     }
+}
+
+void Profile()
+{
+    int iters = Int("iters", 20), threads = Int("threads", 2);
+    string name = opts.GetValueOrDefault("file", "ours-fp32");
+    string path = Path.Combine(dir, name + ".onnx");
+    using var options = new SessionOptions
+    {
+        IntraOpNumThreads = threads, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        EnableProfiling = true, ProfileOutputPathPrefix = Path.Combine(dir, name + ".profile"),
+    };
+    using var session = new InferenceSession(path, options);
+    string inputName = session.InputNames[0];
+    long[] shape = [.. session.InputMetadata[inputName].Dimensions.Select(d => (long)d)];
+    var input = CalibrationImage((int)shape[2], 12345);
+    for (int i = 0; i < 5 + iters; i++)
+    {
+        using var value = OrtValue.CreateTensorValueFromMemory(input, shape);
+        using (session.Run(new RunOptions(), [inputName], [value], session.OutputNames)) { }
+    }
+    string trace = session.EndProfiling();
+    string raw = Path.Combine(dir, name + ".profile.json");
+    File.Move(trace, raw, overwrite: true);
+    // Node events carry "op_name"; the first 5 runs are warm-up, so only the last iters runs' nodes count.
+    var nodes = JsonDocument.Parse(File.ReadAllText(raw)).RootElement.EnumerateArray()
+        .Where(e => e.GetProperty("cat").GetString() == "Node" && e.GetProperty("name").GetString()!.EndsWith("_kernel_time"))
+        .Select(e => (Op: e.GetProperty("args").GetProperty("op_name").GetString()!, Name: e.GetProperty("name").GetString()!,
+            Us: e.GetProperty("dur").GetDouble()))
+        .ToList();
+    int perRun = nodes.Count / (5 + iters);
+    var timed = nodes.Skip(5 * perRun).ToList();
+    double total = timed.Sum(n => n.Us);
+    Console.WriteLine($"{name}: {perRun} kernels per run, {total / iters / 1000:F2} ms of kernels per run");
+    foreach (var g in timed.GroupBy(n => n.Op).OrderByDescending(g => g.Sum(n => n.Us)))
+        Console.WriteLine($"  {g.Key,-24} {g.Count() / iters,4} nodes {g.Sum(n => n.Us) / iters / 1000,8:F2} ms {100 * g.Sum(n => n.Us) / total,5:F1}%");
+    Console.WriteLine("  slowest nodes:");
+    foreach (var g in timed.GroupBy(n => n.Name).OrderByDescending(g => g.Sum(n => n.Us)).Take(12))
+        Console.WriteLine($"    {g.Key,-60} {g.Sum(n => n.Us) / iters / 1000,7:F2} ms");
 }
 
 int Int(string key, int fallback) => int.Parse(opts.GetValueOrDefault(key, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);

@@ -8,7 +8,8 @@
 //   tracks: the camera pipeline on a rendered video (detect synth --video F.avi) against its ground truth F.json:
 //          confirmed objects' precision and recall per frame, ghost tracks, confirmed tracks against objects.
 // usage: service-bench speed|motion|soak|tracks --weights FILE|demo|random:<variant>:<size> --video FILE [--seconds N]
-//        [--out DIR] [--fps-cap N] (detector frames/s; 0 = flat out) [--truth F.json] (tracks; default beside it)
+//        [--out DIR] [--fps-cap N] (detector frames/s; 0 = flat out) [--backend onnx|torch] (default onnx, as
+//        `detect serve`) [--truth F.json] (tracks; default beside the video)
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
@@ -34,8 +35,9 @@ double fpsCap = double.Parse(opts.GetValueOrDefault("fps-cap", "0"), CultureInfo
 Directory.CreateDirectory(outDir);
 
 TorchRuntime.Initialize(wait: ParNetObjectDetector.ThreadWaiting); // as the service runs
-using var detector = LoadDetector(weights);
-Console.WriteLine($"model {detector.Info.Model} at {detector.ImageSize}, {get_num_threads()} threads, video {video}");
+var backend = Enum.Parse<BackendKind>(opts.GetValueOrDefault("backend", "onnx"), ignoreCase: true);
+using var detector = LoadDetector(weights, backend);
+Console.WriteLine($"model {detector.Info.Model} at {detector.ImageSize}, backend {backend}, {get_num_threads()} threads, video {video}");
 
 if (mode == "speed")
 {
@@ -47,7 +49,7 @@ if (mode == "speed")
     double loopOverheadMs = Math.Max(0, perFrame - detectMs);
     double outside = (loopOverheadMs + insideOverheadMs) / (loopOverheadMs + detectMs);
     string line = string.Create(CultureInfo.InvariantCulture,
-        $"speed | {detector.Info.Model} {detector.ImageSize} | frames {frames} | e2e {fps:0.00} fps ({perFrame:0.0} ms/frame) | " +
+        $"speed | {detector.Info.Model} {detector.ImageSize} {backend} | frames {frames} | e2e {fps:0.00} fps ({perFrame:0.0} ms/frame) | " +
         $"loop overhead {loopOverheadMs:0.0} ms | detector call {detectMs:0.0} ms | pairs: call {callMs:0.0} ms, forward {forwardMs:0.0} ms, " +
         $"letterbox+decode+NMS {insideOverheadMs:0.0} ms | outside forward {outside * 100:0.0}% | capture->result p50 {p50 * 1000:0} ms p95 {p95 * 1000:0} ms");
     Console.WriteLine(line);
@@ -183,7 +185,7 @@ static (double CallMs, double ForwardMs, double OverheadMs) DetectorSplit(Detect
         using (no_grad())
         {
             sw.Restart();
-            ((TorchDetectorBackend)detector.Backend).Model.forward(x);
+            detector.Backend.Predict(x);
         }
         double b = sw.Elapsed.TotalMilliseconds;
         if (i < 3) continue;
@@ -235,9 +237,11 @@ static string StillVideo(string video)
     return path;
 }
 
-static Detector LoadDetector(string weights)
+// As the service loads it: the given backend, inference threads that do not spin.
+static Detector LoadDetector(string weights, BackendKind backend)
 {
-    if (!weights.StartsWith("random:", StringComparison.Ordinal)) return Detector.Load(weights);
+    var options = new BackendOptions { Kind = backend, ThreadsSpin = false };
+    if (!weights.StartsWith("random:", StringComparison.Ordinal)) return Detector.Load(weights, options);
     // Untrained weights of the given variant: the same compute as a trained model, for speed numbers only.
     string[] parts = weights.Split(':');
     string path = Path.Combine(Path.GetTempPath(), $"service-bench-{parts[1]}-{parts[2]}.ckpt");
@@ -251,7 +255,7 @@ static Detector LoadDetector(string weights)
         ckpt.PutModule(Checkpoint.ModelSection, model);
         ckpt.Save(path);
     }
-    return Detector.Load(path);
+    return Detector.Load(path, options);
 }
 
 static Dictionary<string, string> ParseArgs(string[] args)
