@@ -1,7 +1,8 @@
 namespace ParNetDetect.Service.Configuration;
 
-/// <summary>One camera: where frames come from and what to do with them.</summary>
-public sealed class CameraOptions
+/// <summary>One camera: where frames come from and what to do with them. The object filter it inherits applies to
+/// every label, <see cref="Labels"/> overrides it per label.</summary>
+public sealed class CameraOptions : ObjectFilterOptions
 {
     /// <summary>Short id used in URLs, topics and events: letters, digits, '-' and '_'.</summary>
     public string Id { get; set; } = "";
@@ -19,9 +20,12 @@ public sealed class CameraOptions
 
     /// <summary>Most frames per second sent to the detector; 0 = as many as the detector keeps up with.</summary>
     public double FpsCap { get; set; } = 5;
-    public double Confidence { get; set; } = 0.35;
     /// <summary>Class names to keep; empty keeps all.</summary>
     public List<string> Classes { get; set; } = new();
+    /// <summary>Per label (a class name of the model): filter values that replace the camera's.</summary>
+    public Dictionary<string, ObjectFilterOptions> Labels { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Polygons (normalized points) where objects are ignored: a box whose bottom centre lies inside.</summary>
+    public List<List<double[]>> ObjectMasks { get; set; } = new();
     public List<ZoneOptions> Zones { get; set; } = new();
     public MotionOptions Motion { get; set; } = new();
     public ReconnectOptions Reconnect { get; set; } = new();
@@ -52,6 +56,8 @@ public sealed class MotionOptions
     public double MinChangedFraction { get; set; } = 0.002;
     /// <summary>Keep detecting this long after the last motion, so objects that stop are still seen leaving.</summary>
     public double HoldSeconds { get; set; } = 2;
+    /// <summary>Polygons (normalized points) whose changes never count as motion: a clock, trees in the wind.</summary>
+    public List<List<double[]>> Masks { get; set; } = new();
 }
 
 public sealed class ReconnectOptions
@@ -72,4 +78,7 @@ public sealed class TrackerOptions
     public int MinHits { get; set; } = 2;
     /// <summary>A track unseen for this long is "gone".</summary>
     public double LostAfterSeconds { get; set; } = 2;
+    /// <summary>An object whose box has not moved for this long is stationary: no updates until it moves, and a
+    /// track never confirmed ends. 0 = never.</summary>
+    public double StationarySeconds { get; set; } = 10;
 }

@@ -65,6 +65,8 @@ public sealed class ServiceOptionsSetup(IConfiguration configuration, bool check
 
     static string FieldOf(string error) => error[..error.IndexOf(": ", StringComparison.Ordinal)];
 
+    static bool IsGeneric(Type type, Type definition) => type.IsGenericType && type.GetGenericTypeDefinition() == definition;
+
     static bool Converts(string value, Type type)
     {
         try
@@ -85,8 +87,10 @@ public sealed class ServiceOptionsSetup(IConfiguration configuration, bool check
     /// </summary>
     static void CheckKeys(IConfigurationSection section, Type type, List<(string Path, string Problem)> bad)
     {
+        // A list's items and a dictionary's values (any key: Labels' label names) all bind to one element type.
         Type? element = type.IsArray ? type.GetElementType()
-            : type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
+            : IsGeneric(type, typeof(List<>)) ? type.GetGenericArguments()[0]
+            : IsGeneric(type, typeof(Dictionary<,>)) ? type.GetGenericArguments()[1] : null;
         foreach (var child in section.GetChildren())
         {
             Type? childType = element ?? type.GetProperty(child.Key,
@@ -103,7 +107,7 @@ public sealed class ServiceOptionsSetup(IConfiguration configuration, bool check
             {
                 if (!string.IsNullOrEmpty(child.Value))
                     bad.Add((child.Path, $"'{child.Value}' is a value, but this setting is a " +
-                        (childType.IsArray || childType.IsGenericType ? "list ([ ... ])." : "section ({ ... }).")));
+                        (childType.IsArray || IsGeneric(childType, typeof(List<>)) ? "list ([ ... ])." : "section ({ ... }).")));
                 else
                     CheckKeys(child, childType, bad);
             }

@@ -111,7 +111,6 @@ public static partial class ServiceOptionsValidator
         if (FrameSources.SchemeProblem(c.Source) is { } problem)
             check(false, $"{p}:Source", problem);
         range(c.FpsCap, 0, 1000, $"{p}:FpsCap");
-        range(c.Confidence, 0, 1, $"{p}:Confidence");
         range(c.Width, 0, 16384, $"{p}:Width");
         range(c.Height, 0, 16384, $"{p}:Height");
         check((c.Width == 0) == (c.Height == 0), $"{p}:Width", "Width and Height are set together or not at all.");
@@ -125,16 +124,28 @@ public static partial class ServiceOptionsValidator
         range(c.Tracker.MatchIou, 0.01, 1, $"{p}:Tracker:MatchIou");
         range(c.Tracker.MinHits, 1, 1000, $"{p}:Tracker:MinHits");
         range(c.Tracker.LostAfterSeconds, 0.05, 3600, $"{p}:Tracker:LostAfterSeconds");
+        range(c.Tracker.StationarySeconds, 0, 86400, $"{p}:Tracker:StationarySeconds");
+        ObjectFilterValidator.Validate(c, p, check, range);
         for (int z = 0; z < c.Zones.Count; z++)
         {
             var zone = c.Zones[z];
             string zp = $"{p}:Zones:{z}";
             check(!string.IsNullOrWhiteSpace(zone.Name), $"{zp}:Name", "is required.");
-            check(zone.Points.Count >= 3, $"{zp}:Points", $"a polygon needs at least 3 points (got {zone.Points.Count}).");
-            for (int k = 0; k < zone.Points.Count; k++)
-                check(zone.Points[k].Length == 2 && zone.Points[k].All(v => v is >= 0 and <= 1), $"{zp}:Points:{k}",
-                    "must be an [x, y] pair normalized to [0, 1] of the frame.");
+            Polygon(zone.Points, $"{zp}:Points", check);
         }
         check(c.Zones.Select(z => z.Name).Distinct().Count() == c.Zones.Count, $"{p}:Zones", "zone names must be unique.");
+        for (int m = 0; m < c.ObjectMasks.Count; m++)
+            Polygon(c.ObjectMasks[m], $"{p}:ObjectMasks:{m}", check);
+        for (int m = 0; m < c.Motion.Masks.Count; m++)
+            Polygon(c.Motion.Masks[m], $"{p}:Motion:Masks:{m}", check);
+    }
+
+    /// <summary>Zones and masks alike: at least three points, each inside the frame (normalized to [0, 1]).</summary>
+    static void Polygon(List<double[]> points, string path, Action<bool, string, string> check)
+    {
+        check(points.Count >= 3, path, $"a polygon needs at least 3 points (got {points.Count}).");
+        for (int k = 0; k < points.Count; k++)
+            check(points[k].Length == 2 && points[k].All(v => v is >= 0 and <= 1), $"{path}:{k}",
+                "must be an [x, y] pair normalized to [0, 1] of the frame.");
     }
 }

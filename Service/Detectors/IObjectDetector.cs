@@ -11,6 +11,10 @@ public interface IObjectDetector : IDisposable
 {
     IReadOnlyList<string> ClassNames { get; }
 
+    /// <summary>The model's own minimum score per class index (calibrated per class, else one for all): what the
+    /// service filters with unless a camera sets Confidence.</summary>
+    IReadOnlyList<float> ScoreThresholds { get; }
+
     /// <summary>Detections with score at least <paramref name="minScore"/>, boxes in pixels of <paramref name="bgr"/>.</summary>
     IReadOnlyList<Detection> Detect(Mat bgr, float minScore);
 }

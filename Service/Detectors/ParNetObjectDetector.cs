@@ -19,6 +19,7 @@ public sealed class ParNetObjectDetector : IObjectDetector
         _detector = detector;
         _iou = iou;
         _options = new DetectOptions { IouThreshold = iou };
+        ScoreThresholds = detector.ClassNames.Select((_, c) => detector.Info.ScoreThresholdFor(c)).ToArray();
     }
 
     /// <summary>The service shares its cores with capture, decoding and HTTP threads: OpenMP threads must not spin.</summary>
@@ -43,6 +44,8 @@ public sealed class ParNetObjectDetector : IObjectDetector
     }
 
     public IReadOnlyList<string> ClassNames => _detector.ClassNames;
+
+    public IReadOnlyList<float> ScoreThresholds { get; }
 
     public IReadOnlyList<Detection> Detect(Mat bgr, float minScore)
     {

@@ -4,7 +4,8 @@ using ParNetDetect.DetectionHead;
 
 namespace ParNetDetect.Service.Events;
 
-/// <summary>One object event as written to the JSON-lines log and MQTT (camelCase JSON).</summary>
+/// <summary>One object event as written to the JSON-lines log and MQTT (camelCase JSON). Score is the object's best
+/// median score so far; Box its latest box.</summary>
 public sealed record ObjectEvent(
     string Type,
     string CameraId,
@@ -16,7 +17,11 @@ public sealed record ObjectEvent(
     IReadOnlyList<string> Zones,
     DateTimeOffset Timestamp,
     DateTimeOffset FirstSeen,
-    string? Snapshot);
+    string? Snapshot)
+{
+    /// <summary>The object has not moved for the camera's StationarySeconds.</summary>
+    public bool Stationary { get; init; }
+}
 
 /// <summary>Every detection of one processed frame (MQTT "detections" topic, /api/cameras/{id}/latest).</summary>
 public sealed record FrameReport(
@@ -31,7 +36,11 @@ public sealed record FrameReport(
 /// <summary>A detection in a frame report; ObjectId is 0 when no confirmed track owns it yet. The class index picks
 /// its colour on the live view; the label names the class in JSON.</summary>
 public sealed record ReportedObject(long ObjectId, string Label, float Score, BoxJson Box, IReadOnlyList<string> Zones,
-    [property: JsonIgnore] int ClassIndex);
+    [property: JsonIgnore] int ClassIndex)
+{
+    /// <summary>Its confirmed track has not moved for the camera's StationarySeconds.</summary>
+    public bool Stationary { get; init; }
+}
 
 /// <summary>Pixel box, top-left (x1, y1) to bottom-right (x2, y2), rounded to 0.1 px.</summary>
 public readonly record struct BoxJson(float X1, float Y1, float X2, float Y2)

@@ -54,7 +54,7 @@ public sealed class HistoryService(ServiceOptions options, CameraRegistry camera
         {
             var o = camera.Options.History;
             var recorder = o.Clips ? new ClipRecorder(camera.Id, o, folder, h.FfmpegPath, Disk, clip => writer?.ClipEnded(clip), logger) : null;
-            var history = new CameraHistory(camera.Id, o, recorder, new FrameAnnotator(camera.Zones, options.Http.JpegQuality), options.Http.JpegQuality);
+            var history = new CameraHistory(camera.Id, o, recorder, new FrameAnnotator(camera.Zones, camera.ObjectMask, options.Http.JpegQuality), options.Http.JpegQuality);
             history.BecameStationary += (id, objectId) => writer?.ObjectStationary(id, objectId);
             _cameras.Add(history);
             camera.Observer = history;

@@ -84,6 +84,7 @@ public static class ServiceHost
         else services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>(); // AddSystemd adds one only under systemd
         services.AddSingleton(settings.Watchdog);
         services.AddSingleton<PipelineActivity>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => settings.CreateDetector(sp.GetRequiredService<ServiceOptions>().Detector));
         services.AddSingleton<CameraRegistry>();
         // Before the dispatcher, so it stops after it: the last events reach the database before it closes.

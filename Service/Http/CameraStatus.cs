@@ -27,7 +27,8 @@ public sealed record CameraStatus(
     public static CameraStatus Of(CameraRuntime c, string shard)
     {
         var h = c.Health.Snapshot();
-        var counts = (c.Latest?.Objects ?? []).GroupBy(o => o.Label).OrderBy(g => g.Key)
+        // Confirmed objects only: a detection no confirmed track owns yet may be a flicker or a ghost.
+        var counts = (c.Latest?.Objects ?? []).Where(o => o.ObjectId > 0).GroupBy(o => o.Label).OrderBy(g => g.Key)
             .ToDictionary(g => g.Key, g => g.Count());
         return new CameraStatus(c.Id, CredentialMask.Apply(c.Options.Source), h.State, h.StateSince, h.LastFrameAt,
             h.LastError, h.Reconnects, h.Width, h.Height, Math.Round(c.Metrics.Captured.PerSecond, 2),

@@ -11,10 +11,12 @@ public sealed class CameraRegistry : IDisposable
 {
     readonly Dictionary<string, CameraRuntime> _byId;
 
-    public CameraRegistry(ServiceOptions options, CameraShard shard, IObjectDetector detector, ILoggerFactory logs)
+    public CameraRegistry(ServiceOptions options, CameraShard shard, IObjectDetector detector, ILoggerFactory logs,
+        TimeProvider clock)
     {
         var logger = logs.CreateLogger("ParNetDetect.Service.Camera");
-        All = shard.Owned.Select(i => new CameraRuntime(options.Cameras[i], $"Cameras:{i}", detector.ClassNames, options, logger)).ToList();
+        All = shard.Owned.Select(i => new CameraRuntime(options.Cameras[i], $"Cameras:{i}", detector, options, logger, clock))
+            .ToList();
         _byId = All.ToDictionary(c => c.Id, StringComparer.Ordinal);
         Shard = shard;
         if (shard.Shard.Count > 1)

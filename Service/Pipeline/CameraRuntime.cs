@@ -12,17 +12,18 @@ namespace ParNetDetect.Service.Pipeline;
 
 /// <summary>
 /// Everything the service keeps for one camera, and that camera's part of a frame's way after capture:
-/// motion gate → detector → class and score filter → tracker → events, report and annotated JPEG.
+/// motion gate → detector → object filter → tracker → events, report and annotated JPEG.
 /// Processing runs on the detection thread only; the HTTP side reads <see cref="Latest"/>, health and metrics.
 /// </summary>
 public sealed class CameraRuntime : IDisposable
 {
     readonly IReadOnlyList<string> _classNames;
-    readonly bool[]? _keepClass;
+    readonly ObjectFilter _filter;
     readonly MotionGate? _motion;
     readonly ObjectTracker _tracker;
     readonly FrameAnnotator _annotator;
-    readonly float _confidence, _weakScore;
+    readonly TimeProvider _clock;
+    readonly List<Detection> _objects = new();
     readonly TimeSpan _minInterval;
     readonly List<TrackEvent> _events = new();
     readonly SnapshotStore _snapshots;
@@ -31,19 +32,21 @@ public sealed class CameraRuntime : IDisposable
     volatile FrameReport? _latest;
 
     /// <param name="configPath">The camera's configuration path (Cameras:N), for errors.</param>
-    public CameraRuntime(CameraOptions options, string configPath, IReadOnlyList<string> classNames, ServiceOptions service, ILogger logger)
+    /// <param name="detector">The model's classes and its own score thresholds.</param>
+    public CameraRuntime(CameraOptions options, string configPath, IObjectDetector detector, ServiceOptions service,
+        ILogger logger, TimeProvider clock)
     {
         Options = options;
-        _classNames = classNames;
+        _classNames = detector.ClassNames;
         _logger = logger;
+        _clock = clock;
         Zones = options.Zones.Select(z => new PolygonZone(z)).ToList();
-        _keepClass = options.Classes.Count == 0 ? null : ClassFilter(options, configPath, classNames);
+        _filter = new ObjectFilter(options, configPath, detector.ClassNames, detector.ScoreThresholds);
         _motion = options.Motion.Enabled ? new MotionGate(options.Motion) : null;
-        _tracker = new ObjectTracker(options.Tracker, Zones);
-        _annotator = new FrameAnnotator(Zones, service.Http.JpegQuality);
-        _confidence = (float)options.Confidence;
-        // Low-score detections only extend existing tracks (ByteTrack's second association stage).
-        _weakScore = Math.Max(0.05f, _confidence * 0.5f);
+        _tracker = new ObjectTracker(options.Tracker, Zones, _filter);
+        logger.LogInformation("Camera {CameraId}: objects are confirmed at median scores of {Thresholds}",
+            options.Id, _filter.DescribeThresholds());
+        _annotator = new FrameAnnotator(Zones, _filter.Mask, service.Http.JpegQuality);
         _minInterval = options.FpsCap > 0 ? TimeSpan.FromSeconds(1 / options.FpsCap) : TimeSpan.Zero;
         _snapshots = new SnapshotStore(Path.Combine(service.Events.SnapshotDirectory, options.Id), service.Events.MaxSnapshotsPerCamera);
         Slot = new LatestFrameSlot();
@@ -52,6 +55,9 @@ public sealed class CameraRuntime : IDisposable
     public CameraOptions Options { get; }
     public string Id => Options.Id;
     public IReadOnlyList<PolygonZone> Zones { get; }
+
+    /// <summary>Where this camera ignores objects (drawn on its annotated frames and snapshots).</summary>
+    public ObjectMask ObjectMask => _filter.Mask;
     public LatestFrameSlot Slot { get; }
     public CameraHealth Health { get; } = new();
     public CameraMetrics Metrics { get; } = new();
@@ -76,7 +82,7 @@ public sealed class CameraRuntime : IDisposable
     /// <summary>Runs one frame through the camera's stages and hands events and the report to the dispatcher.</summary>
     public void Process(CapturedFrame frame, IObjectDetector detector, EventDispatcher dispatcher)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _clock.GetUtcNow();
         _events.Clear();
         // Schedule from the previous due time, not from now, so the cap is met on average despite jitter.
         _nextDue = _nextDue == DateTimeOffset.MinValue || now - _nextDue > _minInterval ? now + _minInterval : _nextDue + _minInterval;
@@ -91,29 +97,30 @@ public sealed class CameraRuntime : IDisposable
         }
 
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        var detections = detector.Detect(image, _weakScore);
+        var detections = detector.Detect(image, _filter.LowestMinScore);
         Metrics.InferenceSeconds.Observe(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds);
         Metrics.Detected.Add();
 
-        var confident = new List<Detection>();
-        var weak = new List<Detection>();
+        _objects.Clear();
         foreach (var d in detections)
-        {
-            if (_keepClass != null && (d.ClassIndex >= _keepClass.Length || !_keepClass[d.ClassIndex])) continue;
-            (d.Score >= _confidence ? confident : weak).Add(d);
-        }
-        _tracker.Update(confident, weak, w, h, now, _events);
+            if (_filter.Passes(d, w, h)) _objects.Add(d);
+        _tracker.Update(_objects, w, h, now, _events);
         TrackedObjects = _tracker.ActiveCount;
 
+        // Shown: confirmed objects, and other detections reaching their class's Confidence (id 0, not counted).
         var tracked = _tracker.Confirmed(now).ToList();
-        var objects = confident.Select(d =>
+        var objects = new List<ReportedObject>();
+        foreach (var d in _objects)
         {
             var t = tracked.FirstOrDefault(o => o.Box == d);
-            return new ReportedObject(t?.Id ?? 0, Label(d.ClassIndex), d.Score, BoxJson.From(d), t?.Zones ?? [], d.ClassIndex);
-        }).ToList();
+            if (t == null && d.Score < _filter.For(d.ClassIndex)!.Confidence) continue;
+            objects.Add(new ReportedObject(t?.Id ?? 0, Label(d.ClassIndex), d.Score, BoxJson.From(d), t?.Zones ?? [],
+                d.ClassIndex)
+            { Stationary = t?.Stationary ?? false });
+        }
         var report = new FrameReport(Id, frame.CapturedAt, now, w, h, MotionGated: false, objects);
         Publish(image, report, dispatcher);
-        Metrics.CaptureToResultSeconds.Observe((DateTimeOffset.UtcNow - frame.CapturedAt).TotalSeconds);
+        Metrics.CaptureToResultSeconds.Observe((_clock.GetUtcNow() - frame.CapturedAt).TotalSeconds);
     }
 
     void Publish(Mat image, FrameReport report, EventDispatcher? dispatcher)
@@ -135,7 +142,7 @@ public sealed class CameraRuntime : IDisposable
     {
         _events.Clear();
         _tracker.Clear(_events);
-        foreach (var e in _events) Raise(e, DateTimeOffset.UtcNow, dispatcher, null);
+        foreach (var e in _events) Raise(e, _clock.GetUtcNow(), dispatcher, null);
         _events.Clear();
         TrackedObjects = 0;
     }
@@ -144,8 +151,9 @@ public sealed class CameraRuntime : IDisposable
     {
         var o = e.Object;
         string type = e.Type.ToString().ToLowerInvariant();
-        var evt = new ObjectEvent(type, Id, o.Id, Label(o.Box.ClassIndex), o.Box.Score, BoxJson.From(o.Box), e.Zone,
-            o.Zones, at, o.FirstSeen, e.Type is TrackEventType.New or TrackEventType.Entered ? snapshotFile : null);
+        var evt = new ObjectEvent(type, Id, o.Id, Label(o.Box.ClassIndex), o.TopScore, BoxJson.From(o.Box), e.Zone,
+            o.Zones, at, o.FirstSeen, e.Type is TrackEventType.New or TrackEventType.Entered ? snapshotFile : null)
+        { Stationary = o.Stationary };
         Metrics.EventRaised();
         // Debug, not Information: events (several a second) belong to the sinks; the default log keeps camera states.
         _logger.LogDebug("Camera {CameraId}: {Label} #{ObjectId} {EventType}{ZoneSuffix}",
@@ -168,21 +176,6 @@ public sealed class CameraRuntime : IDisposable
 
     string Label(int classIndex) =>
         classIndex >= 0 && classIndex < _classNames.Count ? _classNames[classIndex] : $"class{classIndex}";
-
-    static bool[] ClassFilter(CameraOptions options, string configPath, IReadOnlyList<string> classNames)
-    {
-        var keep = new bool[classNames.Count];
-        var names = classNames.ToList();
-        for (int i = 0; i < options.Classes.Count; i++)
-        {
-            int index = names.FindIndex(n => string.Equals(n, options.Classes[i], StringComparison.OrdinalIgnoreCase));
-            if (index < 0)
-                throw ConfigurationException.Listing([
-                    $"{ServiceOptions.SectionName}:{configPath}:Classes:{i}: '{options.Classes[i]}' is not a class of the model (known: {string.Join(", ", classNames)})."]);
-            keep[index] = true;
-        }
-        return keep;
-    }
 
     public void Dispose()
     {

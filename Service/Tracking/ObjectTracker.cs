@@ -4,47 +4,74 @@ using ParNetDetect.Service.Configuration;
 namespace ParNetDetect.Service.Tracking;
 
 /// <summary>
-/// A light ByteTrack-style tracker: detections are matched to tracks of the same class greedily by IoU, confident
-/// ones first, then the low-score ones (which would be dropped by the threshold) only to keep existing tracks
-/// alive through partial occlusion; they never start a track. A track is reported ("new") after MinHits
-/// detections and "gone" after LostAfterSeconds unseen. Zone membership (foot point in polygon) changes give
-/// "entered" and "left" events. One tracker per camera; not thread-safe.
+/// A light ByteTrack-style tracker that confirms objects as Frigate does. Detections (already through the camera's
+/// <see cref="ObjectFilter"/>) are matched to tracks of the same class greedily by IoU with where each track's box
+/// should be now (moved on at its recent velocity), those reaching their class's Confidence first, then the rest, so
+/// a confident box wins its track; what is left is matched by nearness (centre within one box size, similar area), so
+/// an object too fast for its boxes to overlap from frame to frame at a low fps keeps its track. An unmatched
+/// detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an
+/// id) once it has MinHits detections and the median of its recent scores reaches its class's Threshold, so neither a
+/// one-frame flicker nor a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
+/// "update" when its best median score rises by <see cref="TopScoreStep"/> or it becomes or stops being stationary,
+/// and "gone" after LostAfterSeconds unseen. A box that has not moved for StationarySeconds is stationary: no events
+/// until it moves, and a track not confirmed by then ends. One tracker per camera; not thread-safe.
 /// </summary>
-public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZone> zones)
+public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZone> zones, ObjectFilter filter)
 {
+    /// <summary>Recent scores a track's median is taken over: two seconds at the default 5 fps.</summary>
+    public const int ScoreHistoryLength = 10;
+    /// <summary>A box overlapping the one where the object came to rest by less than this has moved.</summary>
+    public const float MovedBelowIou = 0.6f;
+    /// <summary>How far the best score must rise for an "update": every small rise would flood the sinks.</summary>
+    public const float TopScoreStep = 0.05f;
+    /// <summary>Farthest a detection's centre may lie from a track's expected centre to be matched by nearness, in
+    /// the track's box sizes.</summary>
+    public const float NearWithinBoxSizes = 1;
+
     readonly List<Track> _tracks = new();
-    readonly List<(float Iou, int Track, int Detection)> _pairs = new();
+    readonly List<Track> _seen = new();
+    readonly List<Detection> _confident = new(), _rest = new();
+    readonly List<(float Affinity, int Track, int Detection)> _pairs = new();
     long _nextId = 1;
 
     /// <summary>Confirmed tracks seen in the latest update.</summary>
     public IEnumerable<TrackedObject> Confirmed(DateTimeOffset now) =>
         _tracks.Where(t => t.Confirmed && t.LastSeen == now).Select(t => t.ToObject());
 
+    /// <summary>Confirmed tracks being followed, seen in the latest update or not.</summary>
     public int ActiveCount => _tracks.Count(t => t.Confirmed);
 
-    public void Update(IReadOnlyList<Detection> confident, IReadOnlyList<Detection> weak,
-        int frameWidth, int frameHeight, DateTimeOffset now, List<TrackEvent> events)
+    public void Update(IReadOnlyList<Detection> detections, int frameWidth, int frameHeight, DateTimeOffset now,
+        List<TrackEvent> events)
     {
+        _confident.Clear();
+        _rest.Clear();
+        foreach (var d in detections)
+            (d.Score >= filter.For(d.ClassIndex)!.Confidence ? _confident : _rest).Add(d);
+        _seen.Clear();
+        foreach (var t in _tracks) t.Expected = t.ExpectedAt(now);
         var unmatched = new List<Track>(_tracks);
-        var leftover = Match(unmatched, confident, now, frameWidth, frameHeight, events);
-        // Weak detections only extend confirmed tracks: they must not confirm a flicker.
-        unmatched.RemoveAll(t => !t.Confirmed);
-        Match(unmatched, weak, now, frameWidth, frameHeight, events);
-
+        var leftover = Match(unmatched, _confident, now, Overlap);
+        leftover.AddRange(Match(unmatched, _rest, now, Overlap));
+        leftover = Match(unmatched, leftover, now, Nearness);
         foreach (var det in leftover)
-            _tracks.Add(new Track(_nextId++, det, now));
-        foreach (var t in _tracks.Where(t => t.FirstSeen == now && !t.Confirmed && options.MinHits <= 1))
-            Confirm(t, frameWidth, frameHeight, events);
+        {
+            var track = new Track(det, now);
+            _tracks.Add(track);
+            _seen.Add(track);
+        }
+        foreach (var t in _seen) Step(t, frameWidth, frameHeight, now, events);
 
         for (int i = _tracks.Count - 1; i >= 0; i--)
         {
             var t = _tracks[i];
+            if (t.Ended) { _tracks.RemoveAt(i); continue; }
             if (t.LastSeen == now) continue;
-            // Unconfirmed tracks die at the first miss: a one-frame flicker never becomes an object.
+            // Tentative tracks die at the first miss: a flicker never becomes an object.
             if (!t.Confirmed) { _tracks.RemoveAt(i); continue; }
             if ((now - t.LastSeen).TotalSeconds < options.LostAfterSeconds) continue;
-            foreach (string zone in t.Zones) events.Add(new TrackEvent(TrackEventType.Left, t.ToObject(), zone));
-            events.Add(new TrackEvent(TrackEventType.Gone, t.ToObject(), null));
+            foreach (string zone in t.Zones) Report(t, TrackEventType.Left, zone, events);
+            Report(t, TrackEventType.Gone, null, events);
             _tracks.RemoveAt(i);
         }
     }
@@ -53,36 +80,32 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     public void Clear(List<TrackEvent> events)
     {
         foreach (var t in _tracks.Where(t => t.Confirmed))
-            events.Add(new TrackEvent(TrackEventType.Gone, t.ToObject(), null));
+            Report(t, TrackEventType.Gone, null, events);
         _tracks.Clear();
     }
 
-    /// <summary>Greedy IoU matching of <paramref name="detections"/> to the still unmatched tracks (removed from
-    /// the list when matched); returns the detections no track took.</summary>
-    List<Detection> Match(List<Track> unmatched, IReadOnlyList<Detection> detections, DateTimeOffset now,
-        int w, int h, List<TrackEvent> events)
+    /// <summary>Greedy matching of <paramref name="detections"/> to the still unmatched tracks of their class, best
+    /// <paramref name="affinity"/> first (null: no match); matched tracks leave the list and are listed as seen.
+    /// Returns the detections no track took.</summary>
+    List<Detection> Match(List<Track> unmatched, List<Detection> detections, DateTimeOffset now,
+        Func<Track, Detection, float?> affinity)
     {
         _pairs.Clear();
         for (int ti = 0; ti < unmatched.Count; ti++)
             for (int di = 0; di < detections.Count; di++)
             {
                 if (unmatched[ti].Box.ClassIndex != detections[di].ClassIndex) continue;
-                float iou = Iou(unmatched[ti].Box, detections[di]);
-                if (iou >= options.MatchIou) _pairs.Add((iou, ti, di));
+                if (affinity(unmatched[ti], detections[di]) is { } a) _pairs.Add((a, ti, di));
             }
-        _pairs.Sort((a, b) => b.Iou.CompareTo(a.Iou));
+        _pairs.Sort((a, b) => b.Affinity.CompareTo(a.Affinity));
         var trackTaken = new bool[unmatched.Count];
         var detTaken = new bool[detections.Count];
         foreach (var (_, ti, di) in _pairs)
         {
             if (trackTaken[ti] || detTaken[di]) continue;
             trackTaken[ti] = detTaken[di] = true;
-            var t = unmatched[ti];
-            t.Box = detections[di];
-            t.LastSeen = now;
-            t.Hits++;
-            if (!t.Confirmed && t.Hits >= options.MinHits) Confirm(t, w, h, events);
-            else if (t.Confirmed) UpdateZones(t, w, h, events);
+            unmatched[ti].See(detections[di], now);
+            _seen.Add(unmatched[ti]);
         }
         for (int ti = unmatched.Count - 1; ti >= 0; ti--)
             if (trackTaken[ti]) unmatched.RemoveAt(ti);
@@ -92,12 +115,56 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         return leftover;
     }
 
+    /// <summary>What a track's latest detection changes: stillness, confirmation, zones and updates.</summary>
+    void Step(Track t, int w, int h, DateTimeOffset now, List<TrackEvent> events)
+    {
+        if (Iou(t.Box, t.RestingBox) < MovedBelowIou)
+        {
+            t.RestingBox = t.Box;
+            t.RestingSince = now;
+            t.Stationary = false;
+        }
+        else if (options.StationarySeconds > 0 && (now - t.RestingSince).TotalSeconds >= options.StationarySeconds)
+            t.Stationary = true;
+
+        if (!t.Confirmed)
+        {
+            if (t.Hits >= options.MinHits && t.Score >= filter.For(t.Box.ClassIndex)!.Threshold)
+                Confirm(t, w, h, events);
+            else if (t.Stationary)
+                t.Ended = true; // came to rest without ever reaching Threshold: a ghost on the background
+            return;
+        }
+        bool stillnessChanged = t.Stationary != t.ReportedStationary;
+        if (t.Stationary && !stillnessChanged) return; // a resting object sends nothing until it moves
+        UpdateZones(t, w, h, events);
+        if (stillnessChanged || t.TopScore >= t.ReportedTopScore + TopScoreStep)
+            Report(t, TrackEventType.Update, null, events);
+    }
+
     static float Iou(in Detection a, in Detection b) => Boxes.Iou(a.X1, a.Y1, a.X2, a.Y2, b.X1, b.Y1, b.X2, b.Y2);
+
+    float? Overlap(Track t, Detection d) => Iou(t.Expected, d) is var iou && iou >= options.MatchIou ? iou : null;
+
+    /// <summary>Closer is better: 1 at the expected centre, 0 at <see cref="NearWithinBoxSizes"/>; null beyond, or
+    /// for a box less than half or more than twice the track's area.</summary>
+    static float? Nearness(Track t, Detection d)
+    {
+        var e = t.Expected;
+        float size = Math.Max(e.X2 - e.X1, e.Y2 - e.Y1), area = (e.X2 - e.X1) * (e.Y2 - e.Y1);
+        float distance = MathF.Sqrt(Square((d.X1 + d.X2 - e.X1 - e.X2) / 2) + Square((d.Y1 + d.Y2 - e.Y1 - e.Y2) / 2));
+        float areaRatio = (d.X2 - d.X1) * (d.Y2 - d.Y1) / area;
+        return size > 0 && distance <= NearWithinBoxSizes * size && areaRatio is >= 0.5f and <= 2
+            ? 1 - distance / (NearWithinBoxSizes * size) : null;
+    }
+
+    static float Square(float v) => v * v;
 
     void Confirm(Track t, int w, int h, List<TrackEvent> events)
     {
         t.Confirmed = true;
-        events.Add(new TrackEvent(TrackEventType.New, t.ToObject(), null));
+        t.Id = _nextId++;
+        Report(t, TrackEventType.New, null, events);
         UpdateZones(t, w, h, events);
     }
 
@@ -107,22 +174,86 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         {
             bool inside = zone.ContainsFootOf(t.Box, w, h);
             if (inside && t.Zones.Add(zone.Name))
-                events.Add(new TrackEvent(TrackEventType.Entered, t.ToObject(), zone.Name));
+                Report(t, TrackEventType.Entered, zone.Name, events);
             else if (!inside && t.Zones.Remove(zone.Name))
-                events.Add(new TrackEvent(TrackEventType.Left, t.ToObject(), zone.Name));
+                Report(t, TrackEventType.Left, zone.Name, events);
         }
     }
 
-    sealed class Track(long id, Detection box, DateTimeOffset now)
+    /// <summary>Adds an event; what it tells (best score, stillness) no longer needs an "update".</summary>
+    static void Report(Track t, TrackEventType type, string? zone, List<TrackEvent> events)
     {
-        public long Id { get; } = id;
-        public Detection Box { get; set; } = box;
-        public int Hits { get; set; } = 1;
-        public bool Confirmed { get; set; }
-        public DateTimeOffset FirstSeen { get; } = now;
-        public DateTimeOffset LastSeen { get; set; } = now;
-        public HashSet<string> Zones { get; } = new(StringComparer.Ordinal);
+        events.Add(new TrackEvent(type, t.ToObject(), zone));
+        t.ReportedTopScore = t.TopScore;
+        t.ReportedStationary = t.Stationary;
+    }
 
-        public TrackedObject ToObject() => new(Id, Box, FirstSeen, LastSeen, Zones.ToArray());
+    sealed class Track
+    {
+        readonly float[] _scores = new float[ScoreHistoryLength];
+
+        public Track(Detection box, DateTimeOffset now)
+        {
+            FirstSeen = now;
+            RestingBox = box;
+            RestingSince = now;
+            See(box, now);
+        }
+
+        /// <summary>0 until confirmed, so ids count objects, not flickers.</summary>
+        public long Id { get; set; }
+        public Detection Box { get; private set; }
+        public int Hits { get; private set; }
+        /// <summary>The median of the recent scores (for an even count the lower middle one: at least half the
+        /// scores reach it).</summary>
+        public float Score { get; private set; }
+        /// <summary>The best <see cref="Score"/> so far.</summary>
+        public float TopScore { get; private set; }
+        public bool Confirmed { get; set; }
+        /// <summary>Came to rest without being confirmed: removed at the end of the update.</summary>
+        public bool Ended { get; set; }
+        public bool Stationary { get; set; }
+        /// <summary>Where the object came to rest, and since when: a box far enough from it has moved.</summary>
+        public Detection RestingBox { get; set; }
+        public DateTimeOffset RestingSince { get; set; }
+        public float ReportedTopScore { get; set; }
+        public bool ReportedStationary { get; set; }
+        public DateTimeOffset FirstSeen { get; }
+        public DateTimeOffset LastSeen { get; private set; }
+        public HashSet<string> Zones { get; } = new(StringComparer.Ordinal);
+        /// <summary>The box centre's velocity in pixels per second, smoothed over the recent detections.</summary>
+        public (float X, float Y) Velocity { get; private set; }
+        /// <summary>Where the box should be in the update being matched.</summary>
+        public Detection Expected { get; set; }
+
+        /// <summary>The latest box moved on at the velocity for the time since it was seen.</summary>
+        public Detection ExpectedAt(DateTimeOffset now)
+        {
+            float dt = (float)(now - LastSeen).TotalSeconds, dx = Velocity.X * dt, dy = Velocity.Y * dt;
+            return Box with { X1 = Box.X1 + dx, Y1 = Box.Y1 + dy, X2 = Box.X2 + dx, Y2 = Box.Y2 + dy };
+        }
+
+        public void See(Detection box, DateTimeOffset now)
+        {
+            float dt = (float)(now - LastSeen).TotalSeconds;
+            if (Hits > 0 && dt > 0)
+            {
+                (float X, float Y) moved = ((box.X1 + box.X2 - Box.X1 - Box.X2) / 2 / dt, (box.Y1 + box.Y2 - Box.Y1 - Box.Y2) / 2 / dt);
+                // Half the new measurement, half the past: a detector's jitter does not fling the expected box away.
+                Velocity = Hits == 1 ? moved : ((Velocity.X + moved.X) / 2, (Velocity.Y + moved.Y) / 2);
+            }
+            Box = box;
+            LastSeen = now;
+            _scores[Hits % ScoreHistoryLength] = box.Score;
+            Hits++;
+            Span<float> recent = stackalloc float[Math.Min(Hits, ScoreHistoryLength)];
+            _scores.AsSpan(0, recent.Length).CopyTo(recent);
+            recent.Sort();
+            Score = recent[(recent.Length - 1) / 2];
+            TopScore = Math.Max(TopScore, Score);
+        }
+
+        public TrackedObject ToObject() =>
+            new(Id, Box, FirstSeen, LastSeen, Zones.ToArray(), Score, TopScore, Stationary);
     }
 }

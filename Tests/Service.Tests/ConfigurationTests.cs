@@ -26,7 +26,7 @@ public class ConfigurationTests
     {
         var o = ServiceConfiguration.Bind(ServiceConfiguration.Load(WriteJson(Valid)));
         var cam = Assert.Single(o.Cameras);
-        Assert.Equal(("door", 0.4, "person"), (cam.Id, cam.Confidence, cam.Classes[0]));
+        Assert.Equal<(string, double?, string)>(("door", 0.4, "person"), (cam.Id, cam.Confidence, cam.Classes[0]));
         Assert.Equal([1.0, 0.0], cam.Zones[0].Points[1]);
         Assert.Equal(1884, o.Mqtt.Port);
         Assert.Equal("http://127.0.0.1:8080", o.Http.Urls);

@@ -9,23 +9,28 @@ namespace ParNetDetect.Service.Tests;
 /// <summary>The adapter over the real ParNet-YOLO detector, with a small untrained checkpoint written here.</summary>
 public class DetectorAdapterTests
 {
-    [Fact]
-    public void AdapterLoadsACheckpointAndReturnsBoxesInFramePixels()
+    /// <summary>An untrained two-class checkpoint, with calibrated thresholds per class when given.</summary>
+    static string TinyCheckpoint(IReadOnlyList<float>? classThresholds = null)
     {
         TorchRuntime.Initialize();
         string path = Path.Combine(Support.TestVideos.TempDirectory(), "tiny.ckpt");
-        using (var model = YoloDetector.Create("parnet-n-yolo", 2))
+        using var model = YoloDetector.Create("parnet-n-yolo", 2);
+        var checkpoint = new Checkpoint(new CheckpointInfo
         {
-            var checkpoint = new Checkpoint(new CheckpointInfo
-            {
-                Model = "parnet-n-yolo", ClassNames = ["square", "circle"], CategoryIds = [1, 2], ImageSize = 128,
-            });
-            checkpoint.PutModule(Checkpoint.ModelSection, model);
-            checkpoint.Save(path);
-        }
+            Model = "parnet-n-yolo", ClassNames = ["square", "circle"], CategoryIds = [1, 2], ImageSize = 128,
+            ClassScoreThresholds = classThresholds,
+        });
+        checkpoint.PutModule(Checkpoint.ModelSection, model);
+        checkpoint.Save(path);
+        return path;
+    }
 
-        using var detector = ParNetObjectDetector.Load(new DetectorOptions { Weights = path });
+    [Fact]
+    public void AdapterLoadsACheckpointAndReturnsBoxesInFramePixels()
+    {
+        using var detector = ParNetObjectDetector.Load(new DetectorOptions { Weights = TinyCheckpoint() });
         Assert.Equal(["square", "circle"], detector.ClassNames);
+        Assert.Equal([0.25f, 0.25f], detector.ScoreThresholds); // not calibrated: the interactive default for each class
         using var frame = new Mat(120, 200, MatType.CV_8UC3, new Scalar(40, 90, 160));
         Cv2.Rectangle(frame, new Rect(60, 30, 50, 50), Scalar.White, -1);
         var found = detector.Detect(frame, 0.0f);
@@ -39,6 +44,13 @@ public class DetectorAdapterTests
             Assert.InRange(d.ClassIndex, 0, 1);
         });
         Assert.All(detector.Detect(frame, 0.5f), d => Assert.True(d.Score >= 0.5f));
+    }
+
+    [Fact]
+    public void TheServiceFiltersWithTheModelsCalibratedThresholdsPerClass()
+    {
+        using var detector = ParNetObjectDetector.Load(new DetectorOptions { Weights = TinyCheckpoint([0.3f, 0.6f]) });
+        Assert.Equal([0.3f, 0.6f], detector.ScoreThresholds);
     }
 
     [Fact]

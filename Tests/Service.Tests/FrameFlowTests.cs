@@ -1,7 +1,9 @@
 using OpenCvSharp;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
+using ParNetDetect.Service.Events;
 using ParNetDetect.Service.Pipeline;
+using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Tests;
 
@@ -47,5 +49,32 @@ public class FrameFlowTests
         Cv2.Rectangle(frame, new Rect(50, 40, 30, 30), Scalar.White, -1);
         Assert.True(gate.ShouldDetect(frame, t.AddSeconds(2.1)));       // something moved
         Assert.True(gate.LastChangedFraction > 0.02);
+    }
+
+    [Fact]
+    public void ChangesInsideAMotionMaskDoNotOpenTheGate()
+    {
+        var leftHalf = new List<double[]> { new[] { 0.0, 0 }, new[] { 0.5, 0 }, new[] { 0.5, 1 }, new[] { 0.0, 1 } };
+        using var gate = new MotionGate(new MotionOptions { Enabled = true, HoldSeconds = 0, Masks = [leftHalf] });
+        using var frame = new Mat(120, 160, MatType.CV_8UC3, new Scalar(40, 40, 40));
+        var t = DateTimeOffset.UnixEpoch;
+        Assert.True(gate.ShouldDetect(frame, t));                       // first frame: look once
+        Cv2.Rectangle(frame, new Rect(10, 40, 30, 30), Scalar.White, -1); // a clock ticking in the masked half
+        Assert.False(gate.ShouldDetect(frame, t.AddSeconds(1)));
+        Assert.Equal(0, gate.LastChangedFraction);
+        Cv2.Rectangle(frame, new Rect(110, 40, 30, 30), Scalar.White, -1); // something moves in the other half
+        Assert.True(gate.ShouldDetect(frame, t.AddSeconds(2)));
+    }
+
+    [Fact]
+    public void TheLiveViewOutlinesTheObjectMasks()
+    {
+        var square = new List<double[]> { new[] { 0.25, 0.25 }, new[] { 0.75, 0.25 }, new[] { 0.75, 0.75 }, new[] { 0.25, 0.75 } };
+        using var annotator = new FrameAnnotator([], new ObjectMask([square]), jpegQuality: 95);
+        using var frame = new Mat(100, 100, MatType.CV_8UC3, Scalar.Black);
+        byte[] jpeg = annotator.Encode(frame, new FrameReport("cam", default, default, 100, 100, false, []));
+        using var drawn = Cv2.ImDecode(jpeg, ImreadModes.Grayscale);
+        Assert.InRange(drawn.At<byte>(25, 50), 60, 200); // on the outline (row 25, column 50): grey
+        Assert.InRange(drawn.At<byte>(50, 50), 0, 20);   // inside: the frame as it was
     }
 }

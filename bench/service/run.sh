@@ -11,18 +11,21 @@
 #                                                then on: detection frames/s, disk held against BUDGET_MB (per
 #                                                camera, default 100), RSS every 10 s
 #   Short checks that the harness works: history-api 5000, history-record 120 (docs/benchmarks.md, "Event history").
+#   bench/service/run.sh tracks [seconds=120]    the camera pipeline on a rendered video against its ground truth
+#                                                (VIDEO=F.avi from `detect synth --video F.avi --seed S`, beside F.json):
+#                                                precision/recall of confirmed objects, ghost tracks, tracks vs objects
 #
 # WEIGHTS (default demo; random:parnet-n-yolo:640 = untrained weights, same compute) and VIDEO (default the demo
 # shapes video, rendered by `detect serve` into ~/.cache/parnet-detect) can be set; FPS_CAP limits detector
-# frames/s in the soak (default 4, to leave a shared machine some CPU); BACKEND (onnx, the service's default, or
-# torch) runs the network. Results are appended to runs/bench/service/.
+# frames/s in the soak (default 4, to leave a shared machine some CPU) and in tracks (default 5, as a camera's);
+# BACKEND (onnx, the service's default, or torch) runs the network. Results are appended to runs/bench/service/.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-MODE=${1:?usage: bench/service/run.sh speed|motion|soak|history-api|history-record [seconds|events]}
-SECONDS_ARG=${2:-$([[ $MODE == soak || $MODE == history-record ]] && echo 1800 || echo 60)}
+MODE=${1:?usage: bench/service/run.sh speed|motion|soak|tracks|history-api|history-record [seconds|events]}
+SECONDS_ARG=${2:-$(case $MODE in soak | history-record) echo 1800 ;; tracks) echo 120 ;; *) echo 60 ;; esac)}
 WEIGHTS=${WEIGHTS:-demo}
 VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes-v2.avi}
-FPS_CAP=${FPS_CAP:-$(case $MODE in soak) echo 4 ;; history-api) echo 2 ;; *) echo 0 ;; esac)}
+FPS_CAP=${FPS_CAP:-$(case $MODE in soak) echo 4 ;; history-api) echo 2 ;; tracks) echo 5 ;; *) echo 0 ;; esac)}
 OUT=${OUT:-runs/bench/service}
 export PARNET_BUILD_ROOT=${PARNET_BUILD_ROOT:-/tmp/build-bench}
 dotnet build -c Release bench/service/ServiceBench -v q -nologo | grep -E "error|Warn" || true

@@ -5,6 +5,7 @@ using ParNetDetect.Service.Events;
 using ParNetDetect.Service.History;
 using ParNetDetect.Service.Pipeline;
 using ParNetDetect.Service.Tests.Support;
+using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Tests.History;
 
@@ -26,7 +27,7 @@ public class HistoryCrashTests
     /// is committed it prints "committed N", N the last object of the round.</summary>
     public static int RunChild(string folder)
     {
-        var camera = new CameraHistory("cam", new CameraHistoryOptions(), null, new FrameAnnotator([], 75), 75);
+        var camera = new CameraHistory("cam", new CameraHistoryOptions(), null, new FrameAnnotator([], new ObjectMask([]), 75), 75);
         var writer = new HistoryWriter(new HistoryOptions { Directory = folder, QueueCapacity = 100_000 },
             new Dictionary<string, CameraHistory> { ["cam"] = camera }, new ListLogger());
         writer.Start();

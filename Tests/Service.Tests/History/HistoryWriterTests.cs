@@ -5,6 +5,7 @@ using ParNetDetect.Service.Events;
 using ParNetDetect.Service.History;
 using ParNetDetect.Service.Pipeline;
 using ParNetDetect.Service.Tests.Support;
+using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Tests.History;
 
@@ -18,7 +19,7 @@ public class HistoryWriterTests
         public Store(params CameraHistoryOptions[] cameras)
         {
             Folder = Path.Combine(TestVideos.TempDirectory(), "history");
-            Cameras = cameras.Select((o, i) => new CameraHistory($"cam{i}", o, null, new FrameAnnotator([], 75), 75)).ToList();
+            Cameras = cameras.Select((o, i) => new CameraHistory($"cam{i}", o, null, new FrameAnnotator([], new ObjectMask([]), 75), 75)).ToList();
             Writer = new HistoryWriter(new HistoryOptions { Directory = Folder }, Cameras.ToDictionary(c => c.Camera), new ListLogger());
             Writer.Start();
         }

@@ -13,6 +13,7 @@ public sealed class FakeDetector : IObjectDetector
     readonly Mat _grey = new(), _mask = new();
 
     public IReadOnlyList<string> ClassNames { get; } = ["square", "circle"];
+    public IReadOnlyList<float> ScoreThresholds { get; } = [0.5f, 0.5f];
     public int Calls { get; private set; }
     /// <summary>Set to make Detect block (a stuck detector).</summary>
     public ManualResetEventSlim Gate { get; } = new(initialState: true);

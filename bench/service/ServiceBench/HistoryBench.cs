@@ -14,6 +14,7 @@ using ParNetDetect.Service.Events;
 using ParNetDetect.Service.History;
 using ParNetDetect.Service.Hosting;
 using ParNetDetect.Service.Pipeline;
+using ParNetDetect.Service.Tracking;
 
 static class HistoryBench
 {
@@ -85,7 +86,7 @@ static class HistoryBench
     static double Seed(string folder, int events, DateTimeOffset now)
     {
         var cameras = Enumerable.Range(0, 4).Select(i =>
-            new CameraHistory($"cam{i}", new CameraHistoryOptions(), null, new FrameAnnotator([], 75), 75)).ToDictionary(c => c.Camera);
+            new CameraHistory($"cam{i}", new CameraHistoryOptions(), null, new FrameAnnotator([], new ObjectMask([]), 75), 75)).ToDictionary(c => c.Camera);
         var writer = new HistoryWriter(new HistoryOptions { Directory = folder, QueueCapacity = 1_000_000 }, cameras,
             Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         writer.Start();

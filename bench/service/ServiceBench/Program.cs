@@ -6,8 +6,11 @@
 //   soak:  the service on a looping video in real time with an MJPEG viewer attached; resident memory sampled
 //          every 10 s into a CSV, growth after warm-up and the slot's skipped/captured counts at the end.
 //   history-api, history-record: the event history (HistoryBench.cs).
-// usage: service-bench speed|motion|soak|history-api|history-record --weights FILE|demo|random:<variant>:<size> --video FILE
-//        [--seconds N] [--out DIR] [--fps-cap N]  (detector frames/s cap; 0 = flat out) [--backend onnx|torch] (default onnx, as `detect serve`)
+//   tracks: the camera pipeline on a rendered video (detect synth --video F.avi) against its ground truth F.json:
+//          confirmed objects' precision and recall per frame, ghost tracks, confirmed tracks against objects.
+// usage: service-bench speed|motion|soak|tracks|history-api|history-record --weights FILE|demo|random:<variant>:<size>
+//        --video FILE [--seconds N] [--out DIR] [--fps-cap N] (detector frames/s; 0 = flat out) [--backend onnx|torch]
+//        (default onnx, as `detect serve`); tracks: [--truth F.json] (default beside the video);
 //        history-api: [--events N] [--requests R]; history-record: [--budget-mb M] (per camera)
 using System.Diagnostics;
 using System.Globalization;
@@ -86,6 +89,13 @@ else if (mode == "history-record")
     var adapter = new ParNetObjectDetector(detector, 0.45f);
     await HistoryBench.RecordAsync(adapter, video, seconds, fpsCap,
         double.Parse(opts.GetValueOrDefault("budget-mb", "100"), CultureInfo.InvariantCulture), outDir);
+}
+else if (mode == "tracks")
+{
+    string truth = opts.GetValueOrDefault("truth", Path.ChangeExtension(video, ".json"));
+    string line = TrackQuality.Measure(new ParNetObjectDetector(detector, 0.45f), video, truth, seconds, fpsCap);
+    Console.WriteLine(line);
+    File.AppendAllText(Path.Combine(outDir, "tracks.txt"), line + "\n");
 }
 else if (mode == "soak")
 {
@@ -273,6 +283,7 @@ static Dictionary<string, string> ParseArgs(string[] args)
 sealed class NonOwning(IObjectDetector inner) : IObjectDetector
 {
     public IReadOnlyList<string> ClassNames => inner.ClassNames;
+    public IReadOnlyList<float> ScoreThresholds => inner.ScoreThresholds;
     public IReadOnlyList<Detection> Detect(Mat bgr, float minScore) => inner.Detect(bgr, minScore);
     public void Dispose() { }
 }
