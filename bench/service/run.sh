@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MODE=${1:?usage: bench/service/run.sh speed|motion|soak|tracks|history-api|history-record [seconds|events]}
-SECONDS_ARG=${2:-$(case $MODE in soak | history-record) echo 1800 ;; tracks) echo 120 ;; *) echo 60 ;; esac)}
+SECONDS_ARG=${2:-$(case $MODE in soak | history-record) echo 1800 ;; history-api) echo 100000 ;; tracks) echo 120 ;; *) echo 60 ;; esac)}
 WEIGHTS=${WEIGHTS:-demo}
 VIDEO=${VIDEO:-$HOME/.cache/parnet-detect/demo-shapes-v2.avi}
 FPS_CAP=${FPS_CAP:-$(case $MODE in soak) echo 4 ;; history-api) echo 2 ;; tracks) echo 5 ;; *) echo 0 ;; esac)}
