@@ -47,14 +47,9 @@ public class HomeAssistantTests
     [SkippableFact]
     public async Task DiscoveryCountsAndSnapshotAreRetainedSoHomeAssistantIsRightAfterEitherSideRestarts()
     {
-        string? mosquitto = ExternalProcess.Find("mosquitto", "/usr/sbin");
-        Skip.If(mosquitto == null, "mosquitto is not installed (apt-get install mosquitto); CI installs it");
         string dir = TestVideos.TempDirectory();
-        int port = ExternalProcess.FreeTcpPort();
-        string conf = Path.Combine(dir, "mosquitto.conf");
-        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        using var broker = ExternalProcess.Start(mosquitto!, "-c", conf);
-        await ExternalProcess.WaitForPort(port);
+        using var broker = await TestBroker.StartAsync(dir);
+        int port = broker.Port;
 
         var cam = TestHost.FileCamera("yard", TestVideos.MovingSquare(dir));
         cam.Zones = [new ZoneOptions { Name = "Right Half", Points = [[0.5, 0], [1, 0], [1, 1], [0.5, 1]] }];

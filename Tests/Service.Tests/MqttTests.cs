@@ -12,14 +12,9 @@ public class MqttTests
     [SkippableFact]
     public async Task EventsDetectionsAndStatusReachARealBroker()
     {
-        string? mosquitto = ExternalProcess.Find("mosquitto", "/usr/sbin");
-        Skip.If(mosquitto == null, "mosquitto is not installed (apt-get install mosquitto); CI installs it");
         string dir = TestVideos.TempDirectory();
-        int port = ExternalProcess.FreeTcpPort();
-        string conf = Path.Combine(dir, "mosquitto.conf");
-        File.WriteAllText(conf, $"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        using var broker = ExternalProcess.Start(mosquitto!, "-c", conf);
-        await ExternalProcess.WaitForPort(port);
+        using var broker = await TestBroker.StartAsync(dir);
+        int port = broker.Port;
 
         var received = new ConcurrentQueue<(string Topic, string Payload)>();
         using var subscriber = new MqttClientFactory().CreateMqttClient();
