@@ -94,15 +94,8 @@ public class CameraShardTests
         using var broker = await TestBroker.StartAsync(dir);
         int port = broker.Port;
 
-        var received = new ConcurrentQueue<(string Topic, string Payload)>();
-        using var subscriber = new MqttClientFactory().CreateMqttClient();
-        subscriber.ApplicationMessageReceivedAsync += e =>
-        {
-            received.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
-            return Task.CompletedTask;
-        };
-        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("test-sub").Build());
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("site/#").Build());
+        var (client, received) = await broker.SubscribeAsync("test-sub", "site/#");
+        using var subscriber = client;
 
         // A still square in a file that ends: a camera run once gives exactly one "new" and one "gone".
         string video = TestVideos.MovingSquare(dir, still: true);
@@ -128,14 +121,14 @@ public class CameraShardTests
             Assert.Equal(CameraIds.Order(), owned.Order()); // each camera owned by exactly one instance
 
             List<JsonElement> Events() => received.Where(m => m.Topic.EndsWith("/events", StringComparison.Ordinal))
-                .Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
+                .Select(m => JsonDocument.Parse(m.Text).RootElement).ToList();
             await TestHost.WaitUntil(() => CameraIds.All(id => Events().Any(e => Is(e, id, "gone"))), "every camera's gone event");
             foreach (string id in CameraIds)
                 Assert.Equal(["new", "gone"], Events().Where(e => e.GetProperty("cameraId").GetString() == id).Select(e => e.GetProperty("type").GetString()));
             Assert.All(received.Where(m => m.Topic.EndsWith("/events", StringComparison.Ordinal)),
-                m => Assert.Equal(m.Topic, $"site/{JsonDocument.Parse(m.Payload).RootElement.GetProperty("cameraId").GetString()}/events"));
-            Assert.Contains(received, m => m.Topic == "site/status/1" && m.Payload == "online");
-            Assert.Contains(received, m => m.Topic == "site/status/2" && m.Payload == "online");
+                m => Assert.Equal(m.Topic, $"site/{JsonDocument.Parse(m.Text).RootElement.GetProperty("cameraId").GetString()}/events"));
+            Assert.Contains(received, m => m.Topic == "site/status/1" && m.Text == "online");
+            Assert.Contains(received, m => m.Topic == "site/status/2" && m.Text == "online");
         }
         finally
         {

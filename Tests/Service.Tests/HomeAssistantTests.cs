@@ -11,27 +11,7 @@ namespace ParNetDetect.Service.Tests;
 /// <summary>Home Assistant MQTT discovery against a real mosquitto broker, seen by subscribers as Home Assistant sees it.</summary>
 public class HomeAssistantTests
 {
-    sealed record Message(string Topic, byte[] Payload, bool Retained)
-    {
-        public string Text => Encoding.UTF8.GetString(Payload);
-    }
-
-    /// <summary>A fresh subscriber to the discovery and state topics: what Home Assistant gets when it (re)starts.</summary>
-    static async Task<(IMqttClient Client, ConcurrentQueue<Message> Received)> Subscribe(int port, string id)
-    {
-        var received = new ConcurrentQueue<Message>();
-        var client = new MqttClientFactory().CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += e =>
-        {
-            received.Enqueue(new Message(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), e.ApplicationMessage.Retain));
-            return Task.CompletedTask;
-        };
-        await client.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId(id).Build());
-        await client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("homeassistant/#").WithTopicFilter("test/#").Build());
-        return (client, received);
-    }
-
-    static Message? Last(ConcurrentQueue<Message> received, string topic) => received.LastOrDefault(m => m.Topic == topic);
+    static BrokerMessage? Last(ConcurrentQueue<BrokerMessage> received, string topic) => received.LastOrDefault(m => m.Topic == topic);
 
     [Fact]
     public void UnderShardsEveryEntityFollowsTheInstancesOwnStatusTopic()
@@ -59,13 +39,13 @@ public class HomeAssistantTests
             Enabled = true, Port = port, TopicPrefix = "test", ClientId = "parnet-ha-test", PublishDetections = false,
             HomeAssistant = new HomeAssistantOptions { Enabled = true }
         };
-        var (live, seen) = await Subscribe(port, "ha-live");
+        var (live, seen) = await broker.SubscribeAsync("ha-live", "homeassistant/#", "test/#");
         var host = await TestHost.StartAsync(options, dir);
         await TestHost.WaitUntil(() => Last(seen, "test/yard/objects/square")?.Text == "1" && Last(seen, "test/yard/snapshot") != null,
             "a square counted and its snapshot published");
 
         // Home Assistant starting now (a fresh subscriber) gets everything from the broker's retained messages.
-        var (restarted, retained) = await Subscribe(port, "ha-restarted");
+        var (restarted, retained) = await broker.SubscribeAsync("ha-restarted", "homeassistant/#", "test/#");
         await TestHost.WaitUntil(() => retained.Any(m => m.Topic == "test/yard/snapshot") && retained.Count(m => m.Topic.EndsWith("/config")) == 9,
             "the retained configs and snapshot");
         // A topic's first message is the broker's retained copy (later ones may be live changes, delivered unretained).
@@ -100,7 +80,7 @@ public class HomeAssistantTests
 
         // The service stops: every object is gone, so the counts it leaves retained are 0, and it says offline.
         await host.DisposeAsync();
-        var (afterStop, stopped) = await Subscribe(port, "ha-after-stop");
+        var (afterStop, stopped) = await broker.SubscribeAsync("ha-after-stop", "homeassistant/#", "test/#");
         await TestHost.WaitUntil(() => Last(stopped, "test/status")?.Text == "offline" && Last(stopped, "test/yard/objects/square") != null,
             "the retained state after the service stopped");
         Assert.Equal("0", Last(stopped, "test/yard/objects/square")!.Text);

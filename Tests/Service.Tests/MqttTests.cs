@@ -16,15 +16,8 @@ public class MqttTests
         using var broker = await TestBroker.StartAsync(dir);
         int port = broker.Port;
 
-        var received = new ConcurrentQueue<(string Topic, string Payload)>();
-        using var subscriber = new MqttClientFactory().CreateMqttClient();
-        subscriber.ApplicationMessageReceivedAsync += e =>
-        {
-            received.Enqueue((e.ApplicationMessage.Topic, Encoding.UTF8.GetString(e.ApplicationMessage.Payload)));
-            return Task.CompletedTask;
-        };
-        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithClientId("test-sub").Build());
-        await subscriber.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("test/#").Build());
+        var (client, received) = await broker.SubscribeAsync("test-sub", "test/#");
+        using var subscriber = client;
 
         var options = TestHost.DefaultOptions(dir, TestHost.FileCamera("yard", TestVideos.MovingSquare(dir)));
         options.Mqtt = new() { Enabled = true, Port = port, TopicPrefix = "test", ClientId = "parnet-test" };
@@ -32,12 +25,12 @@ public class MqttTests
         await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/events"), "an event on test/yard/events");
         await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/yard/detections"), "a frame report");
         await host.DisposeAsync();
-        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/status" && m.Payload == "offline"), "status offline");
+        await TestHost.WaitUntil(() => received.Any(m => m.Topic == "test/status" && m.Text == "offline"), "status offline");
 
-        Assert.Contains(received, m => m.Topic == "test/status" && m.Payload == "online");
-        var evt = JsonDocument.Parse(received.First(m => m.Topic == "test/yard/events").Payload).RootElement;
+        Assert.Contains(received, m => m.Topic == "test/status" && m.Text == "online");
+        var evt = JsonDocument.Parse(received.First(m => m.Topic == "test/yard/events").Text).RootElement;
         Assert.Equal(("new", "yard", "square"), (evt.GetProperty("type").GetString(), evt.GetProperty("cameraId").GetString(), evt.GetProperty("label").GetString()));
-        var report = JsonDocument.Parse(received.First(m => m.Topic == "test/yard/detections").Payload).RootElement;
+        var report = JsonDocument.Parse(received.First(m => m.Topic == "test/yard/detections").Text).RootElement;
         Assert.Equal(TestVideos.Width, report.GetProperty("width").GetInt32());
     }
 }
