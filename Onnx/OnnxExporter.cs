@@ -59,15 +59,11 @@ public static class OnnxExporter
         string quantization = "";
         if (options.Int8 is { } int8)
         {
-            var convs = g.ConvRoles
-                .Where(r => r.Value == ConvRole.Feature || (r.Value == ConvRole.Output && int8.QuantizeOutputConvs))
-                .Select(r => r.Key).ToList();
-            var convNodes = g.Graph.Node.Where(n => g.ConvRoles.ContainsKey(n.Name)).ToDictionary(n => n.Name);
-            var tensors = convs.SelectMany(c => new[] { convNodes[c].Input[0], convNodes[c].Output[0] }).Distinct().ToList();
+            var nodes = QuantizedNodes.Select(g.Graph, g.ConvRoles, int8.QuantizeOutputConvs);
             var floatModel = Wrap(g.Graph, Info(model, checkpoint, options, ""));
-            var (statistics, count) = ActivationCalibrator.Collect(floatModel, tensors, calibration!, size, size);
-            QdqQuantizer.Apply(g.Graph, convs,
-                statistics.ToDictionary(s => s.Key, s => s.Value.Range(int8.Method, int8.Percentile)));
+            var (statistics, count) = ActivationCalibrator.Collect(floatModel, QdqQuantizer.Tensors(g.Graph, nodes),
+                calibration!, size, size);
+            QdqQuantizer.Apply(g.Graph, nodes, statistics.ToDictionary(s => s.Key, s => s.Value.Range(int8.Method, int8.Percentile)));
             quantization = int8.Describe(count);
         }
         var info = Info(model, checkpoint, options, quantization);

@@ -6,46 +6,50 @@ using ParNetDetect.Onnx.Graph;
 namespace ParNetDetect.Onnx.Quantization;
 
 /// <summary>
-/// Rewrites a float graph into ONNX's QDQ form, which ONNX Runtime turns into int8 kernels (QLinearConv):
-/// each quantized conv reads its input through QuantizeLinear -> DequantizeLinear, its weights (and bias) through
-/// DequantizeLinear of int8 (int32) initializers, and its output is quantized and dequantized for every consumer,
-/// so that the conv and its Q/DQ neighbours fuse into one integer conv. Tensors the convs only read keep their float
-/// value for their other consumers (the float paths of the gates and skips stay exact).
+/// Rewrites a float graph into ONNX's QDQ form, which ONNX Runtime turns into integer kernels (QLinearConv,
+/// QLinearAdd, QLinearMul, QLinearSigmoid, QLinearConcat, QLinearGlobalAveragePool; reshapes and max pools run on the
+/// uint8 values): every activation a quantized node reads or writes is quantized and dequantized once, right after it
+/// is made, and all its consumers read the dequantized value, so the graph computes what the integer kernels compute.
+/// A quantized conv's weights (and bias) are read through DequantizeLinear of int8 (int32) initializers.
 /// </summary>
 public static class QdqQuantizer
 {
-    /// <summary>Rewrites <paramref name="graph"/> in place; <paramref name="ranges"/> holds every conv input and
-    /// output tensor's calibrated range.</summary>
-    public static void Apply(GraphProto graph, IReadOnlyCollection<string> convNodes,
-        IReadOnlyDictionary<string, (float Min, float Max)> ranges)
+    /// <summary>The activations <paramref name="nodes"/> read and write: the tensors to calibrate.</summary>
+    public static IReadOnlyList<string> Tensors(GraphProto graph, IReadOnlySet<string> nodes) =>
+        graph.Node.Where(n => nodes.Contains(n.Name))
+            .SelectMany(n => QuantizedNodes.DataInputs(n).Concat(n.Output))
+            .Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Rewrites <paramref name="graph"/> in place, quantizing <paramref name="nodes"/> (see
+    /// <see cref="QuantizedNodes"/>); <paramref name="ranges"/> holds the calibrated range of every tensor in
+    /// <see cref="Tensors"/>.</summary>
+    public static void Apply(GraphProto graph, IReadOnlySet<string> nodes, IReadOnlyDictionary<string, (float Min, float Max)> ranges)
     {
-        var convs = new HashSet<string>(convNodes, StringComparer.Ordinal);
-        var convList = graph.Node.Where(n => convs.Contains(n.Name)).ToList();
-        if (convList.Count != convs.Count) throw new ArgumentException("a conv to quantize is not in the graph.", nameof(convNodes));
-        var convOutputs = convList.Select(n => n.Output[0]).ToHashSet(StringComparer.Ordinal);
-        var quantized = convOutputs.Concat(convList.Select(n => n.Input[0])).ToHashSet(StringComparer.Ordinal);
+        if (graph.Node.Count(n => nodes.Contains(n.Name)) != nodes.Count)
+            throw new ArgumentException("a node to quantize is not in the graph.", nameof(nodes));
+        var quantized = Tensors(graph, nodes).ToHashSet(StringComparer.Ordinal);
         var activation = quantized.ToDictionary(t => t,
             t => ranges.TryGetValue(t, out var r) ? QuantizationRules.Activation(r.Min, r.Max)
                 : throw new ArgumentException($"no calibrated range for '{t}'.", nameof(ranges)), StringComparer.Ordinal);
         var initializers = graph.Initializer.ToDictionary(i => i.Name, StringComparer.Ordinal);
 
-        var nodes = new List<NodeProto>();
+        var rewritten = new List<NodeProto>();
         foreach (var input in graph.Input.Where(i => quantized.Contains(i.Name)))
-            nodes.AddRange(QuantizeDequantize(graph, input.Name, activation[input.Name]));
+            rewritten.AddRange(QuantizeDequantize(graph, input.Name, activation[input.Name]));
         foreach (var node in graph.Node)
         {
-            bool isConv = convs.Contains(node.Name);
-            string convInput = node.Input[0];
+            string firstInput = node.Input[0];
             for (int i = 0; i < node.Input.Count; i++)
-                if (convOutputs.Contains(node.Input[i]) || (isConv && i == 0))
+                if (quantized.Contains(node.Input[i]))
                     node.Input[i] = Dequantized(node.Input[i]);
-            if (isConv) nodes.AddRange(QuantizeParameters(graph, node, initializers, activation[convInput].Scale));
-            nodes.Add(node);
+            if (node.OpType == "Conv" && nodes.Contains(node.Name))
+                rewritten.AddRange(QuantizeParameters(graph, node, initializers, activation[firstInput].Scale));
+            rewritten.Add(node);
             foreach (var output in node.Output.Where(quantized.Contains))
-                nodes.AddRange(QuantizeDequantize(graph, output, activation[output]));
+                rewritten.AddRange(QuantizeDequantize(graph, output, activation[output]));
         }
         graph.Node.Clear();
-        graph.Node.AddRange(nodes);
+        graph.Node.AddRange(rewritten);
     }
 
     static string Dequantized(string tensor) => tensor + ".qdq.dequantized";

@@ -52,12 +52,14 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
                 CalibrationMethod.Entropy => "entropy",
                 _ => "percentile 99.999",
             }, int8.Info.Quantization);
-            Assert.True(box < 0.05 && prob < 0.05 && meanProb < 0.005, $"{method}: box {box}, prob {prob}, mean prob {meanProb}");
+            // Entropy's ranges clip the tails of every map, which adds up when all of them are uint8 (docs/onnx.md).
+            float meanBound = method == CalibrationMethod.Entropy ? 0.02f : 0.005f;
+            Assert.True(box < 0.05 && prob < 0.05 && meanProb < meanBound, $"{method}: box {box}, prob {prob}, mean prob {meanProb}");
         }
     }
 
     [Fact]
-    public void OnnxRuntimeFusesEveryQuantizedConvIntoAnIntegerConv()
+    public void OnnxRuntimeRunsEveryQuantizedConvAndMapOperationAsAnIntegerKernel()
     {
         var (_, int8) = Export(new Int8Options());
         int quantized = int8.Model.Graph.Node.Count(n => n.OpType == "Conv" && n.Input[1].EndsWith(".qdq.dequantized"));
@@ -74,6 +76,14 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
                 .ToDictionary(g => g.Key, g => g.Count());
             output.WriteLine(string.Join(", ", ops.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")));
             Assert.Equal(quantized, ops.GetValueOrDefault("QLinearConv"));
+            // So do the map operations between them: every one whose inputs are all dequantized and whose output is
+            // quantized runs as its QLinear kernel, so the maps stay uint8 from conv to conv.
+            foreach (string op in new[] { "Add", "Mul", "Sigmoid", "Concat", "GlobalAveragePool" })
+            {
+                int between = int8.Model.Graph.Node.Count(n => n.OpType == op && BetweenQuantizeDequantize(int8.Model.Graph, n));
+                Assert.True(between > 0, $"no quantized {op}");
+                Assert.Equal(between, ops.GetValueOrDefault("QLinear" + op));
+            }
             // The float gate and output convs remain (fused with their activation where one follows).
             Assert.Equal(int8.Model.Graph.Node.Count(n => n.OpType == "Conv") - quantized,
                 ops.GetValueOrDefault("Conv") + ops.GetValueOrDefault("FusedConv"));
@@ -183,7 +193,7 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
         Assert.Equal(convs.Count - gates - outputs, Quantized(int8));
         Assert.Equal(convs.Count - gates, Quantized(withOutputs));
         Assert.All(int8.Model.Graph.Node.Where(n => n.OpType == "Conv" && n.Name.EndsWith(".gate")),
-            n => Assert.DoesNotContain(".qdq.", string.Join(" ", n.Input)));
+            n => Assert.DoesNotContain(".qdq.", string.Join(" ", n.Input.Skip(1))));
         Assert.Contains("output convs float", int8.Info.Quantization);
         Assert.Contains("output convs int8", withOutputs.Info.Quantization);
     }
@@ -213,6 +223,10 @@ public sealed class Int8Tests(ITestOutputHelper output) : TorchTest
         foreach (var t in tensors) t.Dispose();
         Assert.Equal(fromArrays.ToBytes(), fromTensors.ToBytes());
     }
+
+    static bool BetweenQuantizeDequantize(GraphProto graph, NodeProto node) =>
+        QuantizedNodes.DataInputs(node).All(i => i.EndsWith(".qdq.dequantized"))
+        && graph.Node.Any(n => n.OpType == "QuantizeLinear" && n.Input[0] == node.Output[0]);
 
     static float[] Floats(TensorProto t) => MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray();
 }
