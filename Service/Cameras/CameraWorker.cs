@@ -9,7 +9,8 @@ namespace ParNetDetect.Service.Cameras;
 /// Reads one camera on its own thread into its <see cref="LatestFrameSlot"/> through a
 /// <see cref="ReconnectingReader"/>, which reopens the source with exponential backoff whenever it fails, and keeps
 /// the camera's health and counters. A permanent error (missing or undecodable file) or MaxAttempts failed attempts
-/// mark this camera Failed; the process and the other cameras carry on.
+/// mark this camera Failed; the process and the other cameras carry on. A video file read faster than real time
+/// (RealTime off) is read on demand: the next frame is decoded once the loop has taken the last one.
 /// </summary>
 public sealed class CameraWorker(
     CameraOptions options,
@@ -37,12 +38,15 @@ public sealed class CameraWorker(
                 options.Id, attempt.Error, attempt.Delay.TotalSeconds, attempt.Number);
         };
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["CameraId"] = options.Id });
+        // A camera's frames come whether or not they are used; a file's come as fast as they are read.
+        bool readOnDemand = !options.RealTime && !FrameSources.IsCamera(options.Source);
         var outcome = reader.Run(() => slot.WriteBuffer, frame =>
         {
             var now = DateTimeOffset.UtcNow;
             health.FrameArrived(now, frame.Width, frame.Height);
             if (slot.Publish(now)) metrics.FrameDropped();
             metrics.Captured.Add();
+            if (readOnDemand) slot.WaitUntilTaken(ct);
         }, ct);
         switch (outcome.End)
         {

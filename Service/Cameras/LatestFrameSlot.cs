@@ -51,8 +51,21 @@ public sealed class LatestFrameSlot : IDisposable
             (_read, _pending) = (_pending, _read);
             _hasPending = false;
             frame = new CapturedFrame(_read, _pendingCapturedAt, _sequence);
+            Monitor.PulseAll(_lock);
             return true;
         }
+    }
+
+    /// <summary>
+    /// Blocks the camera thread until the loop has taken the published frame, or <paramref name="ct"/> is cancelled:
+    /// a source that can run ahead of the loop (a file read faster than real time) is then decoded while the loop
+    /// works on the previous frame, and never decodes a frame only for it to be dropped.
+    /// </summary>
+    public void WaitUntilTaken(CancellationToken ct)
+    {
+        using var wake = ct.Register(() => { lock (_lock) Monitor.PulseAll(_lock); });
+        lock (_lock)
+            while (_hasPending && !ct.IsCancellationRequested) Monitor.Wait(_lock);
     }
 
     public void Dispose()

@@ -15,7 +15,7 @@ public sealed class CameraOptions : ObjectFilterOptions
 
     /// <summary>Files only: start again at the end instead of stopping.</summary>
     public bool Loop { get; set; }
-    /// <summary>Files only: deliver frames at the file's frame rate rather than as fast as they decode.</summary>
+    /// <summary>Files only: deliver frames at the file's frame rate; false: as fast as the detector takes them.</summary>
     public bool RealTime { get; set; } = true;
 
     /// <summary>Most frames per second sent to the detector; 0 = as many as the detector keeps up with.</summary>

@@ -2,6 +2,7 @@ using OpenCvSharp;
 using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
+using ParNetDetect.Service.Metrics;
 using ParNetDetect.Service.Pipeline;
 using ParNetDetect.Service.Tracking;
 
@@ -35,6 +36,67 @@ public class FrameFlowTests
             slot.TryTake(out _);
         }
         Assert.Equal(3, buffers.Count);
+    }
+
+    [Fact]
+    public async Task WaitUntilTakenReturnsWhenTheLoopTakesTheFrameOrTheCameraStops()
+    {
+        using var slot = new LatestFrameSlot();
+        slot.WriteBuffer.Create(2, 2, MatType.CV_8UC1);
+        slot.Publish(DateTimeOffset.UtcNow);
+        var waiting = Task.Run(() => slot.WaitUntilTaken(CancellationToken.None));
+        Assert.True(slot.TryTake(out _));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+
+        slot.Publish(DateTimeOffset.UtcNow);
+        using var stop = new CancellationTokenSource();
+        var stopped = Task.Run(() => slot.WaitUntilTaken(stop.Token));
+        stop.Cancel();
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(slot.TryTake(out _));
+        slot.WaitUntilTaken(CancellationToken.None);   // nothing pending: returns at once
+    }
+
+    [Fact]
+    public async Task AFileReadFasterThanRealTimeIsReadOnDemandAndLosesNoFrame()
+    {
+        const int Frames = 40;
+        using var slot = new LatestFrameSlot();
+        var health = new CameraHealth();
+        var metrics = new CameraMetrics();
+        var camera = new CameraOptions { Id = "file", Source = "clip.avi", RealTime = false };
+        var worker = new CameraWorker(camera, _ => new NumberedFrames(Frames), slot, health, metrics,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        var capture = Task.Factory.StartNew(() => worker.Run(CancellationToken.None), TaskCreationOptions.LongRunning);
+        var seen = new List<byte>();
+        while (seen.Count < Frames)
+        {
+            if (slot.TryTake(out var frame)) seen.Add(frame.Image.At<byte>(0, 0));   // a detector slower than decoding
+            else await Task.Yield();
+        }
+        await capture.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Enumerable.Range(0, Frames).Select(i => (byte)i), seen);
+        Assert.Equal(0, slot.Dropped);
+        Assert.Equal(CameraState.Ended, health.State);
+    }
+
+    /// <summary>A video file of <c>count</c> frames whose first pixel holds the frame number.</summary>
+    sealed class NumberedFrames(int count) : ParNetDetect.Imaging.Video.IFrameSource
+    {
+        int _next;
+        public string Description => "clip.avi";
+        public double FramesPerSecond => 25;
+        public void Open(CancellationToken ct) { }
+
+        public bool Read(Mat frame, CancellationToken ct)
+        {
+            if (_next == count) return false;
+            frame.Create(2, 2, MatType.CV_8UC1);
+            frame.SetTo(new Scalar(_next++));
+            return true;
+        }
+
+        public void Dispose() { }
     }
 
     [Fact]
