@@ -123,6 +123,8 @@ static async Task<(double Fps, double P50, double P95, double DetectMs, long Fra
     {
         Cameras = [camera],
         Events = new EventOptions { JsonLinesPath = Path.Combine(Path.GetTempPath(), $"service-bench-{Environment.ProcessId}.jsonl") },
+        // Out of the working directory: the default (history/ under it) put a run's database and snapshots in the checkout.
+        History = new HistoryOptions { Directory = Path.Combine(Path.GetTempPath(), $"service-bench-{Environment.ProcessId}-history") },
         Http = new HttpOptions { Urls = "http://127.0.0.1:0" },
         Logging = new LoggingOptions { Level = "Warning" },
     };
