@@ -78,7 +78,8 @@ public sealed class TrackerOptions
     public int MinHits { get; set; } = 2;
     /// <summary>A track unseen for this long is "gone".</summary>
     public double LostAfterSeconds { get; set; } = 2;
-    /// <summary>An object whose box has not moved for this long is stationary: no updates until it moves, and a
-    /// track never confirmed ends. 0 = never.</summary>
+    /// <summary>An object whose box has not moved for this long is stationary: no updates until it moves, a track
+    /// never confirmed ends, and the object's history event is stationary from then to its end. The service's one rule
+    /// for stillness. 0 = never.</summary>
     public double StationarySeconds { get; set; } = 10;
 }

@@ -10,8 +10,8 @@ namespace ParNetDetect.Service.History;
 /// <summary>
 /// The one writer of the history database, on its own thread. It follows the event stream keyed by (camera, object):
 /// the first event of an object inserts its row (whatever its type, so a lost "new" or a future "update" still makes
-/// one), every later event adds the zones it names and raises the top score, an object that stood still
-/// (<see cref="StillObjects"/>) marks it stationary, and "gone" (or "end") closes it. With
+/// one), every later event adds the zones it names and raises the top score, an object the tracker has reported
+/// stationary (<see cref="StationaryObjects"/>) marks it stationary for good, and "gone" (or "end") closes it. With
 /// its events the object's best frame is taken, if it changed since it was last written, as the event's snapshot
 /// (clean and annotated JPEG, written before the row that names them is committed). Events wait in a bounded queue:
 /// when the disk is slow or the file is locked, new events are dropped and counted, and detection never waits.
@@ -75,7 +75,8 @@ public sealed class HistoryWriter
     }
 
     public void ClipEnded(ClipResult clip) => _queue.Writer.TryWrite(clip);
-    /// <summary>The object has stood still long enough: its open event is marked stationary now, not at its next event.</summary>
+    /// <summary>The tracker has reported the object stationary: its open event is marked stationary now, not at its
+    /// next event.</summary>
     public void ObjectStationary(string camera, long objectId) => _queue.Writer.TryWrite(new StationaryObject(camera, objectId));
     public void ApplyRetention() => _queue.Writer.TryWrite(new RetentionDue());
 
@@ -263,7 +264,7 @@ public sealed class HistoryWriter
                 HistoryDatabase.Execute(_connection!, "INSERT OR IGNORE INTO event_zones (zone, start_ms, event_id) VALUES ($zone, $start, $id)",
                     t, ("$zone", zone), ("$start", open.StartMs), ("$id", open.Id));
         // Also here: the message from the detection thread may have come before the object's first event.
-        if (!open.Stationary && camera?.Still.IsStationary(e.ObjectId) == true) MarkStationary(open, t);
+        if (!open.Stationary && camera?.Stationary.Contains(e.ObjectId) == true) MarkStationary(open, t);
 
         // A better frame is written at once for a new event, then at most every SnapshotEvery while the object is in
         // view (a score that creeps up frame by frame would otherwise mean a JPEG per frame), and at its end.

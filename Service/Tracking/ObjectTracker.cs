@@ -14,7 +14,8 @@ namespace ParNetDetect.Service.Tracking;
 /// one-frame flicker nor a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
 /// "update" when its best median score rises by <see cref="TopScoreStep"/> or it becomes or stops being stationary,
 /// and "gone" after LostAfterSeconds unseen. A box that has not moved for StationarySeconds is stationary: no events
-/// until it moves, and a track not confirmed by then ends. One tracker per camera; not thread-safe.
+/// until it moves, and a track not confirmed by then ends. This is the service's only judgement of stillness: the
+/// frame reports carry it, and the event history takes it from them. One tracker per camera; not thread-safe.
 /// </summary>
 public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZone> zones, ObjectFilter filter)
 {

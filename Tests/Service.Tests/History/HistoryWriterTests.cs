@@ -1,5 +1,8 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenCvSharp;
+using ParNetDetect.DetectionHead;
+using ParNetDetect.Service.Cameras;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Events;
 using ParNetDetect.Service.History;
@@ -9,7 +12,8 @@ using ParNetDetect.Service.Tracking;
 
 namespace ParNetDetect.Service.Tests.History;
 
-/// <summary>The writer on its own: the event stream per object, snapshots, pagination and retention.</summary>
+/// <summary>The writer with its cameras' histories: the event stream per object, stationary events, snapshots, pagination
+/// and retention.</summary>
 public class HistoryWriterTests
 {
     static readonly DateTimeOffset T0 = new(2026, 11, 25, 19, 0, 0, TimeSpan.Zero);
@@ -28,6 +32,19 @@ public class HistoryWriterTests
         public List<CameraHistory> Cameras { get; }
         public HistoryWriter Writer { get; }
         public EventQueries Queries => new(Writer.Database!);
+
+        /// <summary>Wires the camera's stationary objects to the writer as the history service does; returns the
+        /// objects the camera reports as they become stationary.</summary>
+        public List<long> FollowStationary(int camera = 0)
+        {
+            var became = new List<long>();
+            Cameras[camera].BecameStationary += (id, objectId) =>
+            {
+                became.Add(objectId);
+                Writer.ObjectStationary(id, objectId);
+            };
+            return became;
+        }
 
         /// <summary>Queues the events and waits until they are committed (a request queued behind them is answered).</summary>
         public async Task Write(params ObjectEvent[] events)
@@ -155,39 +172,135 @@ public class HistoryWriterTests
         Assert.Null(best.Take(1, 0)); // forgotten once the event ended
     }
 
+    /// <summary>A processed frame of cam0 whose objects carry the tracker's stationary flag.</summary>
+    static FrameReport Frame(double seconds, params (long Id, BoxJson Box, bool Stationary)[] objects) =>
+        new("cam0", T0.AddSeconds(seconds), T0.AddSeconds(seconds), 160, 120, false,
+            objects.Select(o => new ReportedObject(o.Id, "square", 0.8f, o.Box, [], 0) { Stationary = o.Stationary }).ToList());
+
     [Fact]
-    public async Task AnObjectThatStandsStillMakesAStationaryEventThatStaysSoAndOneThatMovesDoesNot()
+    public async Task AnEventBecomesStationaryWhenTheTrackerReportsItsObjectStationary()
     {
         using var store = new Store(new CameraHistoryOptions());
         var camera = store.Cameras[0];
-        var became = new List<long>();
-        camera.BecameStationary += (id, objectId) =>
-        {
-            became.Add(objectId);
-            store.Writer.ObjectStationary(id, objectId);
-        };
+        var became = store.FollowStationary();
         await store.Write(Event("new", 1, 0), Event("new", 2, 0));
-        using var frame = new Mat(120, 160, MatType.CV_8UC3, Scalar.Gray);
-        void Observe(double seconds, BoxJson one, BoxJson two) => camera.Observe(frame, new FrameReport("cam0", T0.AddSeconds(seconds),
-            T0.AddSeconds(seconds), 160, 120, false, [new ReportedObject(1, "square", 0.8f, one, [], 0), new ReportedObject(2, "square", 0.8f, two, [], 0)]), 2);
+        using var image = new Mat(120, 160, MatType.CV_8UC3, Scalar.Gray);
+        var parked = new BoxJson(40, 40, 80, 90);
         var rng = new Random(14);
-        for (int i = 0; i <= 24; i++) // 12 s at 2 frames/s: object 1 jitters in place, object 2 walks
+        // 30 s in which neither box moves (object 1 jitters a little, object 2 not at all): the history has no rule of
+        // its own, so only the tracker's word, given for object 1 at 5 s, makes an event stationary.
+        for (int i = 0; i <= 60; i++)
         {
-            float jitter = rng.NextSingle() * 2 - 1, x = i * 6;
-            Observe(i * 0.5, new BoxJson(40 + jitter, 40, 80 + jitter, 90), new BoxJson(x, 10, x + 20, 30));
+            float jitter = rng.NextSingle() * 2 - 1;
+            camera.Observe(image, Frame(i * 0.5, (1, parked with { X1 = 40 + jitter, X2 = 80 + jitter }, i >= 10),
+                (2, new BoxJson(100, 10, 120, 30), false)), 2);
+            if (i != 9) continue;
+            await store.Write();
+            Assert.DoesNotContain(store.Queries.List(new EventFilter()).Events, e => e.Stationary);
         }
-        Assert.Equal([1L], became); // once, at 10 s
-        await store.Write(); // the message from the detection thread is applied
+        Assert.Equal([1L], became); // once, in the frame that first called it stationary
+
+        await store.Write(); // no event of the object's: the writer marks it now, not at its next event
         var events = store.Queries.List(new EventFilter()).Events.ToDictionary(e => e.ObjectId);
         Assert.True(events[1].Stationary);
         Assert.False(events[2].Stationary);
+    }
 
-        Observe(13, new BoxJson(100, 40, 140, 90), new BoxJson(150, 10, 160, 30)); // it drives off: still a stationary event
-        await store.Write(Event("gone", 1, 14), Event("gone", 2, 14));
-        events = store.Queries.List(new EventFilter()).Events.ToDictionary(e => e.ObjectId);
-        Assert.True(events[1].Stationary);
-        Assert.False(events[2].Stationary);
-        Assert.False(camera.Still.IsStationary(1)); // forgotten once its event ended
+    [Fact]
+    public async Task AnEventStaysStationaryAfterItsObjectMovesOn()
+    {
+        using var store = new Store(new CameraHistoryOptions());
+        var camera = store.Cameras[0];
+        var became = store.FollowStationary();
+        await store.Write(Event("new", 1, 0));
+        using var image = new Mat(120, 160, MatType.CV_8UC3, Scalar.Gray);
+        camera.Observe(image, Frame(10, (1, new BoxJson(40, 40, 80, 90), true)), 1); // parked
+        camera.Observe(image, Frame(11, (1, new BoxJson(90, 40, 130, 90), false)), 1); // and drives off
+        await store.Write(Event("update", 1, 11), Event("gone", 1, 13)); // the tracker's "update": no longer stationary
+
+        Assert.Equal([1L], became);
+        var e = Assert.Single(store.Queries.List(new EventFilter()).Events);
+        Assert.True(e.Stationary); // a car that parked and drove off is a stationary event
+        Assert.NotNull(e.End);
+        Assert.False(camera.Stationary.Contains(1)); // forgotten once its event ended
+    }
+
+    [Fact]
+    public async Task AnObjectReportedStationaryBeforeItsFirstEventIsWrittenHasAStationaryEvent()
+    {
+        using var store = new Store(new CameraHistoryOptions());
+        var camera = store.Cameras[0];
+        store.FollowStationary();
+        using var image = new Mat(120, 160, MatType.CV_8UC3, Scalar.Gray);
+        camera.Observe(image, Frame(10, (1, new BoxJson(40, 40, 80, 90), true)), 1);
+        await store.Write(); // the writer's message finds no event to mark: its "new" is still on its way
+        Assert.Empty(store.Queries.List(new EventFilter()).Events);
+
+        await store.Write(Event("new", 1, 10));
+        Assert.True(Assert.Single(store.Queries.List(new EventFilter()).Events).Stationary);
+    }
+
+    [Fact]
+    public void StationaryObjectsWhoseEndNeverCameAreLetGoLeastRecentlySeenFirst()
+    {
+        var stationary = new StationaryObjects();
+        var box = new BoxJson(40, 40, 80, 90);
+        for (int id = 1; id <= BestFrames.MaxObjects; id++)
+            stationary.Observe(Frame(id, (id, box, true)));
+        stationary.Observe(Frame(1000, (1, box, false))); // still in view (it moved on): seen last
+        stationary.Observe(Frame(1001, (BestFrames.MaxObjects + 1, box, true)));
+
+        Assert.False(stationary.Contains(2)); // the one seen longest ago
+        Assert.True(stationary.Contains(1));
+        Assert.True(stationary.Contains(BestFrames.MaxObjects + 1));
+    }
+
+    [Fact]
+    public async Task AnEventIsStationaryOnceTheTrackerFindsItsObjectUnmovedForTheCamerasStationarySeconds()
+    {
+        using var store = new Store(new CameraHistoryOptions());
+        store.FollowStationary();
+        var detector = new ScriptedDetector();
+        var clock = new ManualClock { Now = T0 };
+        var options = new CameraOptions
+        {
+            Id = "cam0", Source = "x.avi",
+            Tracker = new TrackerOptions { MinHits = 2, StationarySeconds = 2, LostAfterSeconds = 1 },
+        };
+        var service = new ServiceOptions { Cameras = [options] };
+        service.Events.SnapshotDirectory = TestVideos.TempDirectory();
+        using var runtime = new CameraRuntime(options, "Cameras:0", detector, service, new ListLogger(), clock) { Observer = store.Cameras[0] };
+        var sink = new RecordingSink();
+        var dispatcher = new EventDispatcher([sink], service, NullLogger<EventDispatcher>.Instance);
+        await dispatcher.StartedAsync(CancellationToken.None);
+        using var image = new Mat(240, 320, MatType.CV_8UC3, Scalar.Black);
+        var rng = new Random(13);
+
+        // At 10 frames/s: the square walks, stops for 3 s (more than StationarySeconds) and walks on; the circle walks,
+        // stops for 1 s (less) and walks on. Both then leave.
+        static float Along(int frame, int stopAt, int stopFor) =>
+            10 + 5 * (frame < stopAt ? frame : frame < stopAt + stopFor ? stopAt : frame - stopFor);
+        for (int k = 0; k < 80; k++)
+        {
+            detector.Next.Clear();
+            if (k < 55)
+            {
+                float jitter = rng.NextSingle() - 0.5f;
+                float square = Along(k, 10, 30) + jitter, circle = Along(k, 10, 10) + jitter;
+                detector.Next.AddRange([new Detection(square, 40, square + 20, 60, 0.9f, 0), new Detection(circle, 150, circle + 20, 170, 0.9f, 1)]);
+            }
+            runtime.Process(new CapturedFrame(image, clock.Now, 0), detector, dispatcher);
+            clock.Now += TimeSpan.FromMilliseconds(100);
+        }
+        await TestHost.WaitUntil(() => sink.Events.Count == runtime.Metrics.Events, "the events to reach the sink");
+        await dispatcher.StopAsync(CancellationToken.None);
+        await store.Write(sink.Events.ToArray());
+
+        var events = store.Queries.List(new EventFilter()).Events.ToDictionary(e => e.Label);
+        Assert.Equal(["circle", "square"], events.Keys.Order());
+        Assert.All(events.Values, e => Assert.NotNull(e.End));
+        Assert.True(events["square"].Stationary);
+        Assert.False(events["circle"].Stationary);
     }
 
     [Fact]
