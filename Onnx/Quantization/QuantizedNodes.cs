@@ -19,6 +19,7 @@ public static class QuantizedNodes
         "Add", "Mul", "Sigmoid", "Concat", "MaxPool", "GlobalAveragePool", "Reshape", "Unsqueeze", "Transpose", "Resize",
     };
 
+    /// <summary>The names of the nodes to quantize, walking the graph in its (topological) order.</summary>
     public static IReadOnlySet<string> Select(GraphProto graph, IReadOnlyDictionary<string, ConvRole> convRoles,
         bool quantizeOutputConvs)
     {
@@ -30,21 +31,21 @@ public static class QuantizedNodes
         {
             var data = DataInputs(node).ToList();
             bool afterOutput = node.Input.Any(decoded.Contains);
-            bool onGatePath = node.OpType == "GlobalAveragePool"
-                || (data.Count > 0 && data.All(t => pooled.Contains(t) || constants.Contains(t)) && data.Any(pooled.Contains));
+            bool pools = node.OpType == "GlobalAveragePool";   // reads a map, starts a gate's path
+            bool onGatePath = !pools && data.Count > 0 && data.All(t => pooled.Contains(t) || constants.Contains(t))
+                && data.Any(pooled.Contains);
             if (convRoles.TryGetValue(node.Name, out var role))
             {
                 if (role == ConvRole.Feature || (role == ConvRole.Output && quantizeOutputConvs)) selected.Add(node.Name);
                 if (role == ConvRole.Output) afterOutput = true;
                 if (role == ConvRole.Gate) onGatePath = true;
             }
-            else if (MapOps.Contains(node.OpType) && !afterOutput && !(onGatePath && node.OpType != "GlobalAveragePool")
-                     && data.All(t => !constants.Contains(t)))
+            else if (MapOps.Contains(node.OpType) && !afterOutput && !onGatePath && data.All(t => !constants.Contains(t)))
             {
                 selected.Add(node.Name);
             }
             if (afterOutput) decoded.UnionWith(node.Output);
-            if (onGatePath) pooled.UnionWith(node.Output);
+            if (pools || onGatePath) pooled.UnionWith(node.Output);
         }
         return selected;
     }
