@@ -56,6 +56,15 @@ public sealed record OnnxModelInfo
     public OnnxNmsInfo? Nms { get; init; }
     public required string ProjectVersion { get; init; }
 
+    /// <summary>The graph's image input: <see cref="InputName"/> in this project's graphs.</summary>
+    public string InputTensor { get; init; } = InputName;
+
+    /// <summary>The graph's predictions output: <see cref="PredictionsName"/> in this project's graphs.</summary>
+    public string PredictionsTensor { get; init; } = PredictionsName;
+
+    /// <summary>Predictions per image where the graph fixes it (a foreign graph); null: from the strides and anchors.</summary>
+    public int? PredictionCount { get; init; }
+
     /// <summary>This build's version: the informational version of the assembly (with the commit when built from git).</summary>
     public static string CurrentProjectVersion =>
         typeof(OnnxModelInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -143,8 +152,10 @@ public sealed record OnnxModelInfo
     /// <summary>
     /// Reads and validates an exported file: an <see cref="InvalidDataException"/> with one line when it is not an
     /// ONNX file, when the graph lacks this project's metadata (naming what is missing) or its "images" input.
+    /// With <paramref name="classNames"/> (`--classes`), a graph without the metadata is read as a
+    /// <see cref="ForeignGraph"/> instead; a graph with it names its own classes.
     /// </summary>
-    public static OnnxModelInfo Read(string path)
+    public static OnnxModelInfo Read(string path, IReadOnlyList<string>? classNames = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist.", path);
         ModelProto model;
@@ -160,7 +171,11 @@ public sealed record OnnxModelInfo
         // Protobuf parses many foreign files without error; a model has an IR version, an opset and a graph.
         if (model.IrVersion <= 0 || model.OpsetImport.Count == 0 || model.Graph is null)
             throw new InvalidDataException($"{path} is not an ONNX file.");
-        return FromModel(model, path);
+        bool ours = model.MetadataProps.Any(p => p.Key == FormatKey);
+        if (classNames is null || classNames.Count == 0) return FromModel(model, path);
+        return ours
+            ? throw new ArgumentException($"{path} names its own classes (ParNet Detect metadata); --classes is for graphs without it.")
+            : ForeignGraph.Describe(model, classNames, path);
     }
 
     /// <summary>The info of a parsed model; <paramref name="source"/> names it in errors.</summary>
@@ -170,7 +185,8 @@ public sealed record OnnxModelInfo
         foreach (var p in model.MetadataProps) props[p.Key] = p.Value;
         if (!props.ContainsKey(FormatKey))
             throw new InvalidDataException(
-                $"{source} is an ONNX graph without ParNet Detect metadata (no '{FormatKey}' entry): it was not exported by this project.");
+                $"{source} is an ONNX graph without ParNet Detect metadata (no '{FormatKey}' entry): it was not exported by this project; "
+                + "--classes NAMES runs a YOLO-format graph (N, K, 5 + classes) without it.");
         var missing = Keys.Required.Where(k => !props.ContainsKey(k)).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"{source}: its ParNet Detect metadata lacks {string.Join(", ", missing)}.");

@@ -30,6 +30,9 @@ public sealed record BackendOptions
     /// </summary>
     public bool ThreadsSpin { get; init; } = true;
 
+    /// <summary>Class names for an ONNX graph without this project's metadata (`--classes`); null for ours.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     public static BackendOptions Default { get; } = new();
 }
 
@@ -46,13 +49,15 @@ public static class DetectorBackends
     public static IDetectorBackend Open(string weights, BackendOptions options)
     {
         bool onnxFile = IsOnnxFile(weights);
+        if (options.ClassNames is not null && !onnxFile)
+            throw new ArgumentException($"{weights} names its own classes; --classes is for ONNX graphs exported elsewhere.");
         var settings = new OnnxRuntimeSettings { Device = options.Device, Threads = options.Threads, ThreadsSpin = options.ThreadsSpin };
         return (options.Kind, onnxFile) switch
         {
             (BackendKind.Torch, true) => throw new ArgumentException(
                 $"{weights}: the torch backend runs checkpoints; an .onnx file runs with --backend onnx (or auto)."),
             (BackendKind.Torch or BackendKind.Auto, false) => TorchDetectorBackend.Load(weights, options.Device),
-            (_, true) => OnnxRuntimeBackend.Load(weights, settings),
+            (_, true) => OnnxRuntimeBackend.Load(weights, settings, options.ClassNames),
             (BackendKind.Onnx, false) => OnnxRuntimeBackend.FromCheckpoint(weights, settings),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Kind, null),
         };

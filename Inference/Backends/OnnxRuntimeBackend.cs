@@ -36,10 +36,13 @@ public sealed class OnnxRuntimeBackend : IDetectorBackend
         _session = new InferenceSession(graph, options);
     }
 
-    /// <summary>Opens a .onnx file this project exported (its metadata says everything else).</summary>
-    public static OnnxRuntimeBackend Load(string path, OnnxRuntimeSettings settings)
+    /// <summary>
+    /// Opens a .onnx file this project exported (its metadata says everything else), or with
+    /// <paramref name="classNames"/> a YOLO-format graph exported elsewhere (<see cref="ForeignGraph"/>).
+    /// </summary>
+    public static OnnxRuntimeBackend Load(string path, OnnxRuntimeSettings settings, IReadOnlyList<string>? classNames = null)
     {
-        var model = OnnxModelInfo.Read(path);
+        var model = OnnxModelInfo.Read(path, classNames);
         if (model.InputHeight != model.InputWidth)
             throw new InvalidDataException($"{path}: its input is {model.InputHeight}x{model.InputWidth}; the detector letterboxes to a square.");
         return new OnnxRuntimeBackend(File.ReadAllBytes(path), model, path, settings);
@@ -77,12 +80,12 @@ public sealed class OnnxRuntimeBackend : IDetectorBackend
             _buffers[(n, h, w)] = io = new IoBuffers([n, 3, h, w], [n, Candidates(h, w), 5 + Info.ClassNames.Count], chunk);
         io.Input.copy_(images);
         for (int i = 0; i < io.InputValues.Length; i++)
-            _session.Run(_run, [OnnxModelInfo.InputName], [io.InputValues[i]], [OnnxModelInfo.PredictionsName], [io.OutputValues[i]]);
+            _session.Run(_run, [_model.InputTensor], [io.InputValues[i]], [_model.PredictionsTensor], [io.OutputValues[i]]);
         return io.Output.alias();
     }
 
-    /// <summary>Predictions per image for an h x w input: anchors per level times the level's cells.</summary>
-    long Candidates(long h, long w) =>
+    /// <summary>Predictions per image for an h x w input: the graph's own count, or anchors per level times the level's cells.</summary>
+    long Candidates(long h, long w) => _model.PredictionCount ??
         _model.Strides.Select((s, level) => (long)_model.Anchors[level].Count * ((h + s - 1) / s) * ((w + s - 1) / s)).Sum();
 
     public void Dispose()

@@ -47,6 +47,9 @@ public sealed class DetectorOptions
 
     /// <summary>Intersection over union above which NMS suppresses a box.</summary>
     public double IouThreshold { get; set; } = 0.45;
+
+    /// <summary>Class names of an ONNX graph exported elsewhere (YOLO layout, without this project's metadata), by class index.</summary>
+    public string[]? Classes { get; set; }
 }
 
 public sealed class EventOptions

@@ -34,6 +34,7 @@ public sealed class ParNetObjectDetector : IObjectDetector
             detector = Detector.Load(options.Weights, new BackendOptions
             {
                 Kind = options.Backend, Device = options.Device, Threads = options.Threads, ThreadsSpin = false,
+                ClassNames = options.Classes is { Length: > 0 } classes ? classes : null,
             });
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)

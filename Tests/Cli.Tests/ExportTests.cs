@@ -58,4 +58,29 @@ public sealed class ExportTests : IDisposable
         Assert.Equal(1, result.Code);
         Assert.Equal($"detect predict: {bogus} is not an ONNX file.", result.Err.Trim());
     }
+
+    [Fact]
+    public void AGraphWithoutOurMetadataRunsInPredictWithClassesFromAFile()
+    {
+        string onnx = _data.Path("demo.onnx");
+        Assert.Equal(0, DetectProcess.Run("export", "--weights", "demo", "--out", onnx).Code);
+        var model = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
+        model.MetadataProps.Clear();
+        string foreign = _data.Path("foreign.onnx");
+        File.WriteAllBytes(foreign, Google.Protobuf.MessageExtensions.ToByteArray(model));
+        string names = _data.Path("shapes.names");
+        File.WriteAllText(names, "Circle\r\nSquare\r\nTriangle\r\nStar\r\nCross\r\nHexagon\r\n\r\n");
+
+        var withoutNames = DetectProcess.Run("predict", "--weights", foreign, "--source", _data.ValImage(0), "--no-save");
+        Assert.Equal(1, withoutNames.Code);
+        Assert.Contains("--classes NAMES", withoutNames.Err);
+
+        var predict = DetectProcess.Run("predict", "--weights", foreign, "--classes", names, "--source", _data.ValImage(0), "--no-save");
+        Assert.True(predict.Code == 0, predict.ToString());
+        Assert.Matches("Circle|Square|Triangle|Star|Cross|Hexagon", predict.Out);
+
+        var noNames = DetectProcess.Run("predict", "--weights", foreign, "--classes", " , ", "--source", _data.ValImage(0), "--no-save");
+        Assert.Equal(2, noNames.Code);
+        Assert.Contains("--classes names no class", noNames.Err);
+    }
 }

@@ -1,3 +1,5 @@
+using Google.Protobuf;
+using Onnx;
 using OpenCvSharp;
 using ParNetDetect.DetectionHead;
 using ParNetDetect.Inference.Backends;
@@ -25,6 +27,41 @@ public sealed class OnnxRuntimeBackendTests : TorchTest, IDisposable
             else Cv2.Rectangle(image, new Rect(x - r, y - r, 2 * r, 2 * r), colour, -1);
         }
         return image;
+    }
+
+    /// <summary>The demo model exported to <paramref name="file"/> at its trained size.</summary>
+    string ExportDemo(string file, bool dynamic)
+    {
+        string path = Path.Combine(_dir, file);
+        using var torch = TorchDetectorBackend.Load(Detector.ResolveWeights(Detector.DemoName));
+        OnnxExporter.Export(torch.Model, torch.Info, new OnnxExportOptions { ImageSize = torch.Info.ImageSize, Dynamic = dynamic })
+            .Save(path);
+        return path;
+    }
+
+    /// <summary>
+    /// The demo model's graph as another exporter would leave it: no metadata, and its input and output named as
+    /// YOLOv5's export names them.
+    /// </summary>
+    string ForeignDemoGraph(string file, bool dynamic = false)
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(ExportDemo(file, dynamic)));
+        model.MetadataProps.Clear();
+        Rename(model.Graph, OnnxModelInfo.InputName, "input");
+        Rename(model.Graph, OnnxModelInfo.PredictionsName, "output0");
+        string path = Path.Combine(_dir, file);
+        File.WriteAllBytes(path, model.ToByteArray());
+        return path;
+    }
+
+    static void Rename(GraphProto graph, string from, string to)
+    {
+        foreach (var value in graph.Input.Concat(graph.Output).Where(v => v.Name == from)) value.Name = to;
+        foreach (var node in graph.Node)
+        {
+            for (int i = 0; i < node.Input.Count; i++) if (node.Input[i] == from) node.Input[i] = to;
+            for (int i = 0; i < node.Output.Count; i++) if (node.Output[i] == from) node.Output[i] = to;
+        }
     }
 
     static void AssertSameDetections(IReadOnlyList<Detection> expected, IReadOnlyList<Detection> actual)
@@ -73,10 +110,7 @@ public sealed class OnnxRuntimeBackendTests : TorchTest, IDisposable
     [Fact]
     public void AnExportedFileRunsWithAutoAndTheTorchBackendRefusesIt()
     {
-        string onnxFile = Path.Combine(_dir, "demo.onnx");
-        using (var torch = TorchDetectorBackend.Load(Detector.ResolveWeights(Detector.DemoName)))
-            OnnxExporter.Export(torch.Model, torch.Info, new OnnxExportOptions { ImageSize = torch.Info.ImageSize, Dynamic = true })
-                .Save(onnxFile);
+        string onnxFile = ExportDemo("demo.onnx", dynamic: true);
 
         using (var auto = Detector.Load(onnxFile))
         {
@@ -95,5 +129,46 @@ public sealed class OnnxRuntimeBackendTests : TorchTest, IDisposable
         File.WriteAllText(bogus, "not a model\n");
         var e = Assert.Throws<InvalidDataException>(() => Detector.Load(bogus));
         Assert.Equal($"{bogus} is not an ONNX file.", e.Message);
+    }
+
+    [Fact]
+    public void AGraphExportedElsewhereRunsWithTheClassesTheUserNames()
+    {
+        using var ours = Detector.Load(Detector.DemoName, new BackendOptions { Kind = BackendKind.Onnx });
+        string foreign = ForeignDemoGraph("foreign.onnx");
+        using var detector = Detector.Load(foreign, new BackendOptions { ClassNames = ours.ClassNames });
+        Assert.Equal(ours.ClassNames, detector.ClassNames);
+        Assert.Equal(ours.ImageSize, detector.ImageSize);
+        Assert.Equal(ForeignGraph.DefaultScoreThreshold, detector.Info.ScoreThreshold);
+        for (int seed = 7; seed <= 8; seed++)
+        {
+            using var image = Shapes(seed);
+            var expected = ours.Detect(image, DetectOptions.Default);
+            Assert.NotEmpty(expected);
+            AssertSameDetections(expected, detector.Detect(image, DetectOptions.Default));
+        }
+    }
+
+    [Fact]
+    public void AForeignGraphThatDoesNotFitTheClassesOrTheLayoutIsOneLine()
+    {
+        string foreign = ForeignDemoGraph("foreign.onnx");
+        var e = Assert.Throws<InvalidDataException>(() => Detector.Load(foreign));
+        Assert.EndsWith("--classes NAMES runs a YOLO-format graph (N, K, 5 + classes) without it.", e.Message);
+
+        e = Assert.Throws<InvalidDataException>(() => Detector.Load(foreign, new BackendOptions { ClassNames = ["a", "b"] }));
+        Assert.Equal($"{foreign}: its output 'output0' has 11 values per prediction; 2 classes need 7 "
+            + "(cx, cy, w, h, objectness, one probability per class).", e.Message);
+
+        string dynamic = ForeignDemoGraph("dynamic.onnx", dynamic: true);
+        e = Assert.Throws<InvalidDataException>(() => Detector.Load(dynamic, new BackendOptions { ClassNames = ["a"] }));
+        Assert.Equal($"{dynamic}: its input 'input' is (?, 3, ?, ?); a graph without ParNet Detect metadata needs a fixed height and width.",
+            e.Message);
+
+        string ours = ExportDemo("ours.onnx", dynamic: false);
+        var names = Assert.Throws<ArgumentException>(() => Detector.Load(ours, new BackendOptions { ClassNames = ["a"] }));
+        Assert.Equal($"{ours} names its own classes (ParNet Detect metadata); --classes is for graphs without it.", names.Message);
+        names = Assert.Throws<ArgumentException>(() => Detector.Load(Detector.DemoName, new BackendOptions { ClassNames = ["a"] }));
+        Assert.EndsWith("names its own classes; --classes is for ONNX graphs exported elsewhere.", names.Message);
     }
 }

@@ -90,7 +90,7 @@ public sealed class MetadataTests : TorchTest, IDisposable
         File.WriteAllBytes(foreign, stripped.ToByteArray());
         var e = Assert.Throws<InvalidDataException>(() => OnnxModelInfo.Read(foreign));
         Assert.Equal($"{foreign} is an ONNX graph without ParNet Detect metadata (no 'parnet_detect.format' entry): "
-            + "it was not exported by this project.", e.Message);
+            + "it was not exported by this project; --classes NAMES runs a YOLO-format graph (N, K, 5 + classes) without it.", e.Message);
 
         string partial = Path.Combine(dir, "partial.onnx");
         var lacking = model.Clone();
