@@ -7,8 +7,11 @@ namespace ParNetDetect.Service.Tracking;
 /// A light ByteTrack-style tracker that confirms objects as Frigate does. Detections (already through the camera's
 /// <see cref="ObjectFilter"/>) are matched to tracks of the same class greedily by IoU with where each track's box
 /// should be now (moved on at its recent velocity), those reaching their class's Confidence first, then the rest, so
-/// a confident box wins its track; what is left is matched by nearness (centre within one box size, similar area), so
-/// an object too fast for its boxes to overlap from frame to frame at a low fps keeps its track. An unmatched
+/// a confident box wins its track (where it was last seen counts as much, so an object that turned back keeps its
+/// track); what is left is matched by nearness (centre within one box size of either, similar area), so an object too
+/// fast for its boxes to overlap from frame to frame at a low fps keeps its track. One object is one track whatever the detector calls it
+/// (<see cref="SameObjectIou"/>): a confirmed track continues through a box of another class on it, keeping its label,
+/// and a second label of an object already tracked starts nothing. Any other unmatched
 /// detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an
 /// id) once it has MinHits detections and the median of its recent scores reaches its class's Threshold, so neither a
 /// one-frame flicker nor a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
@@ -28,6 +31,10 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     /// <summary>Farthest a detection's centre may lie from a track's expected centre to be matched by nearness, in
     /// the track's box sizes.</summary>
     public const float NearWithinBoxSizes = 1;
+    /// <summary>A box of another class overlapping a track's box by at least this shows the same object: a detector's
+    /// second guess at it, not a second object (different objects rarely overlap this much; NMS keeps one box per
+    /// class, not per object).</summary>
+    public const float SameObjectIou = 0.6f;
 
     readonly List<Track> _tracks = new();
     readonly List<Track> _seen = new();
@@ -50,13 +57,16 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         foreach (var d in detections)
             (d.Score >= filter.For(d.ClassIndex)!.Confidence ? _confident : _rest).Add(d);
         _seen.Clear();
-        foreach (var t in _tracks) t.Expected = t.ExpectedAt(now);
+        foreach (var t in _tracks) (t.Expected, t.Reach) = (t.ExpectedAt(now), t.ReachAt(now));
         var unmatched = new List<Track>(_tracks);
         var leftover = Match(unmatched, _confident, now, Overlap);
         leftover.AddRange(Match(unmatched, _rest, now, Overlap));
         leftover = Match(unmatched, leftover, now, Nearness);
+        leftover = Match(unmatched, leftover, now, Relabelled);
+        leftover.Sort((a, b) => b.Score.CompareTo(a.Score));
         foreach (var det in leftover)
         {
+            if (_seen.Any(t => Iou(t.Box, det) >= SameObjectIou)) continue; // a second label of a tracked object
             var track = new Track(det, now);
             _tracks.Add(track);
             _seen.Add(track);
@@ -85,7 +95,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         _tracks.Clear();
     }
 
-    /// <summary>Greedy matching of <paramref name="detections"/> to the still unmatched tracks of their class, best
+    /// <summary>Greedy matching of <paramref name="detections"/> to the still unmatched tracks, best
     /// <paramref name="affinity"/> first (null: no match); matched tracks leave the list and are listed as seen.
     /// Returns the detections no track took.</summary>
     List<Detection> Match(List<Track> unmatched, List<Detection> detections, DateTimeOffset now,
@@ -95,7 +105,6 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         for (int ti = 0; ti < unmatched.Count; ti++)
             for (int di = 0; di < detections.Count; di++)
             {
-                if (unmatched[ti].Box.ClassIndex != detections[di].ClassIndex) continue;
                 if (affinity(unmatched[ti], detections[di]) is { } a) _pairs.Add((a, ti, di));
             }
         _pairs.Sort((a, b) => b.Affinity.CompareTo(a.Affinity));
@@ -105,7 +114,9 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         {
             if (trackTaken[ti] || detTaken[di]) continue;
             trackTaken[ti] = detTaken[di] = true;
-            unmatched[ti].See(detections[di], now);
+            var (track, detection) = (unmatched[ti], detections[di]);
+            if (detection.ClassIndex == track.Box.ClassIndex) track.See(detection, now);
+            else track.Follow(detection, now);
             _seen.Add(unmatched[ti]);
         }
         for (int ti = unmatched.Count - 1; ti >= 0; ti--)
@@ -145,18 +156,33 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
 
     static float Iou(in Detection a, in Detection b) => Boxes.Iou(a.X1, a.Y1, a.X2, a.Y2, b.X1, b.Y1, b.X2, b.Y2);
 
-    float? Overlap(Track t, Detection d) => Iou(t.Expected, d) is var iou && iou >= options.MatchIou ? iou : null;
+    /// <summary>The larger IoU with where the track's box should be and where it was seen last (an object that
+    /// turned back overlaps the latter); null below MatchIou or for another class.</summary>
+    float? Overlap(Track t, Detection d) =>
+        t.Box.ClassIndex == d.ClassIndex && Math.Max(Iou(t.Expected, d), Iou(t.Box, d)) is var iou && iou >= options.MatchIou
+            ? iou : null;
 
-    /// <summary>Closer is better: 1 at the expected centre, 0 at <see cref="NearWithinBoxSizes"/>; null beyond, or
-    /// for a box less than half or more than twice the track's area.</summary>
-    static float? Nearness(Track t, Detection d)
+    /// <summary>The nearer of where the track's box should be and where it was seen last, the latter as far as the
+    /// object could have gone since in any direction (it may have turned back while unseen); null for another class.</summary>
+    static float? Nearness(Track t, Detection d) =>
+        t.Box.ClassIndex != d.ClassIndex ? null
+        : NearnessTo(t.Expected, d, 0) is { } expected ? Math.Max(expected, NearnessTo(t.Box, d, t.Reach) ?? 0)
+        : NearnessTo(t.Box, d, t.Reach);
+
+    /// <summary>A confirmed track's object given another class by the detector: the same box, whatever its label.</summary>
+    static float? Relabelled(Track t, Detection d) =>
+        t.Confirmed && t.Box.ClassIndex != d.ClassIndex && Math.Max(Iou(t.Expected, d), Iou(t.Box, d)) is var iou
+        && iou >= SameObjectIou ? iou : null;
+
+    /// <summary>Closer is better: 1 at the centre of <paramref name="e"/>, 0 at <see cref="NearWithinBoxSizes"/> plus
+    /// <paramref name="reach"/> pixels; null beyond, or for a box less than half or more than twice its area.</summary>
+    static float? NearnessTo(in Detection e, in Detection d, float reach)
     {
-        var e = t.Expected;
         float size = Math.Max(e.X2 - e.X1, e.Y2 - e.Y1), area = (e.X2 - e.X1) * (e.Y2 - e.Y1);
         float distance = MathF.Sqrt(Square((d.X1 + d.X2 - e.X1 - e.X2) / 2) + Square((d.Y1 + d.Y2 - e.Y1 - e.Y2) / 2));
         float areaRatio = (d.X2 - d.X1) * (d.Y2 - d.Y1) / area;
-        return size > 0 && distance <= NearWithinBoxSizes * size && areaRatio is >= 0.5f and <= 2
-            ? 1 - distance / (NearWithinBoxSizes * size) : null;
+        float radius = NearWithinBoxSizes * size + reach;
+        return size > 0 && distance <= radius && areaRatio is >= 0.5f and <= 2 ? 1 - distance / radius : null;
     }
 
     static float Square(float v) => v * v;
@@ -224,8 +250,12 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         public HashSet<string> Zones { get; } = new(StringComparer.Ordinal);
         /// <summary>The box centre's velocity in pixels per second, smoothed over the recent detections.</summary>
         public (float X, float Y) Velocity { get; private set; }
+        /// <summary>The box centre's speed in pixels per second, smoothed over the recent detections.</summary>
+        public float Speed { get; private set; }
         /// <summary>Where the box should be in the update being matched.</summary>
         public Detection Expected { get; set; }
+        /// <summary>How far, in pixels, the object could have gone since it was last seen, at its speed.</summary>
+        public float Reach { get; set; }
 
         /// <summary>The latest box moved on at the velocity for the time since it was seen.</summary>
         public Detection ExpectedAt(DateTimeOffset now)
@@ -234,17 +264,12 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
             return Box with { X1 = Box.X1 + dx, Y1 = Box.Y1 + dy, X2 = Box.X2 + dx, Y2 = Box.Y2 + dy };
         }
 
+        /// <summary>The distance the box's centre covers at its speed in the time since it was seen.</summary>
+        public float ReachAt(DateTimeOffset now) => Speed * (float)(now - LastSeen).TotalSeconds;
+
         public void See(Detection box, DateTimeOffset now)
         {
-            float dt = (float)(now - LastSeen).TotalSeconds;
-            if (Hits > 0 && dt > 0)
-            {
-                (float X, float Y) moved = ((box.X1 + box.X2 - Box.X1 - Box.X2) / 2 / dt, (box.Y1 + box.Y2 - Box.Y1 - Box.Y2) / 2 / dt);
-                // Half the new measurement, half the past: a detector's jitter does not fling the expected box away.
-                Velocity = Hits == 1 ? moved : ((Velocity.X + moved.X) / 2, (Velocity.Y + moved.Y) / 2);
-            }
-            Box = box;
-            LastSeen = now;
+            Move(box, now);
             _scores[Hits % ScoreHistoryLength] = box.Score;
             Hits++;
             Span<float> recent = stackalloc float[Math.Min(Hits, ScoreHistoryLength)];
@@ -252,6 +277,25 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
             recent.Sort();
             Score = recent[(recent.Length - 1) / 2];
             TopScore = Math.Max(TopScore, Score);
+        }
+
+        /// <summary>The object seen under another label: where and when, not its score or its label.</summary>
+        public void Follow(Detection box, DateTimeOffset now) => Move(box with { ClassIndex = Box.ClassIndex, Score = Box.Score }, now);
+
+        void Move(Detection box, DateTimeOffset now)
+        {
+            float dt = (float)(now - LastSeen).TotalSeconds;
+            if (Hits > 0 && dt > 0)
+            {
+                (float X, float Y) moved = ((box.X1 + box.X2 - Box.X1 - Box.X2) / 2 / dt, (box.Y1 + box.Y2 - Box.Y1 - Box.Y2) / 2 / dt);
+                // Half the new measurement, half the past: a detector's jitter does not fling the expected box away.
+                Velocity = Hits == 1 ? moved : ((Velocity.X + moved.X) / 2, (Velocity.Y + moved.Y) / 2);
+                // Averaged apart from the direction: opposite velocities cancel when the object turns back, its speed does not.
+                float speed = MathF.Sqrt(moved.X * moved.X + moved.Y * moved.Y);
+                Speed = Hits == 1 ? speed : (Speed + speed) / 2;
+            }
+            Box = box;
+            LastSeen = now;
         }
 
         public TrackedObject ToObject() =>

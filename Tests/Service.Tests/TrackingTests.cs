@@ -57,14 +57,14 @@ public class TrackingTests
     }
 
     [Fact]
-    public void LowScoresKeepAConfirmedTrackAliveWithoutConfirmingOthersAndClassesDoNotMix()
+    public void LowScoresKeepAConfirmedTrackAliveWithoutConfirmingOthersAndAnotherClassBesideItIsItsOwnObject()
     {
         var tracker = Tracker(new TrackerOptions { MinHits = 1, LostAfterSeconds = 0.15 });
         var events = new List<TrackEvent>();
         tracker.Update([Box(10, 10), Box(60, 60, score: 0.3f)], 100, 100, At(0), events);
         Assert.Single(events); // the low-scoring box is followed, but not an object
-        for (int i = 1; i <= 5; i++) // occluded: only low scores of it, plus a different class at the same spot
-            tracker.Update([Box(10, 10, cls: 1), Box(10 + i, 10, score: 0.3f)], 100, 100, At(i), events);
+        for (int i = 1; i <= 5; i++) // occluded: only low scores of it, plus a different class overlapping it (IoU < 0.3)
+            tracker.Update([Box(22, 10, cls: 1), Box(10 + i, 10, score: 0.3f)], 100, 100, At(i), events);
         Assert.DoesNotContain(events, e => e.Type == TrackEventType.Gone);
         Assert.Equal(2, events.Count(e => e.Type == TrackEventType.New)); // the class-1 box is its own object
         Assert.Equal(2, tracker.ActiveCount);
@@ -199,5 +199,57 @@ public class TrackingTests
             if (i is not (5 or 6)) tracker.Update([Box(8 * i, 40)], 200, 100, At(i), events);
         Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
         Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(11))).FirstSeen);
+    }
+
+    [Fact]
+    public void AnObjectThatTurnsBackKeepsItsTrack()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2 });
+        var events = new List<TrackEvent>();
+        // 14 px a frame with a 20 px box, back from the wall at x = 100 in frame 6: the box moved on at the old
+        // velocity is 28 px from the one that comes back, more than a box size; the last one 14 px.
+        int[] xs = [10, 24, 38, 52, 66, 80, 66, 52, 38];
+        for (int i = 0; i < xs.Length; i++)
+            tracker.Update([Box(xs[i], 40)], 100, 100, At(i), events);
+        Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
+        Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(xs.Length - 1))).FirstSeen);
+    }
+
+    [Fact]
+    public void AConfirmedObjectKeepsItsTrackAndLabelWhileTheDetectorCallsItSomethingElse()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2, LostAfterSeconds = 0.15 });
+        var events = new List<TrackEvent>();
+        for (int i = 0; i < 10; i++) // a square, seen as a circle in frames 3 to 6
+            tracker.Update([Box(10 + 2 * i, 40, cls: i is >= 3 and <= 6 ? 1 : 0)], 100, 100, At(i), events);
+        Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
+        var square = Assert.Single(tracker.Confirmed(At(9)));
+        Assert.Equal((At(0), 0, 28f), (square.FirstSeen, square.Box.ClassIndex, square.Box.X1));
+    }
+
+    [Fact]
+    public void ASecondLabelOfAnObjectStartsNoSecondObject()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2 });
+        var events = new List<TrackEvent>();
+        for (int i = 0; i < 6; i++) // NMS keeps one box per class: the object comes as a square and as a circle
+            tracker.Update([Box(10 + 2 * i, 40, score: 0.9f), Box(11 + 2 * i, 41, cls: 1, score: 0.7f)], 100, 100, At(i), events);
+        var created = Assert.Single(events);
+        Assert.Equal((TrackEventType.New, 0), (created.Type, created.Object.Box.ClassIndex));
+        Assert.Equal(1, tracker.ActiveCount);
+    }
+
+    [Fact]
+    public void AnObjectThatTurnsBackWhileUnseenIsFoundWithinItsReach()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2 });
+        var events = new List<TrackEvent>();
+        // 14 px a frame with a 20 px box; unseen in frames 5 to 7, when it reaches the wall at x = 100 and turns
+        // back: in frame 8 it is 28 px from where it was last seen, more than a box size but within its reach.
+        int[] xs = [10, 24, 38, 52, 66, -1, -1, -1, 38, 24];
+        for (int i = 0; i < xs.Length; i++)
+            tracker.Update(xs[i] < 0 ? [] : [Box(xs[i], 40)], 100, 100, At(i), events);
+        Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
+        Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(xs.Length - 1))).FirstSeen);
     }
 }

@@ -93,7 +93,8 @@ else if (mode == "history-record")
 else if (mode == "tracks")
 {
     string truth = opts.GetValueOrDefault("truth", Path.ChangeExtension(video, ".json"));
-    string line = TrackQuality.Measure(new ParNetObjectDetector(detector, 0.45f), video, truth, seconds, fpsCap);
+    using var detail = new StreamWriter(Path.Combine(outDir, Path.GetFileNameWithoutExtension(video) + "-tracks.csv"));
+    string line = TrackQuality.Measure(new ParNetObjectDetector(detector, 0.45f), video, truth, seconds, fpsCap, detail);
     Console.WriteLine(line);
     File.AppendAllText(Path.Combine(outDir, "tracks.txt"), line + "\n");
 }

@@ -15,6 +15,8 @@ using ParNetDetect.Service.Pipeline;
 /// the video's COCO ground truth (image id = frame number from 1, a track_id per annotation). Reports the confirmed
 /// objects' precision and recall per processed frame at IoU 0.5 (same label), the confirmed tracks that never overlap
 /// a true object by IoU 0.5 in any frame (ghosts), and the number of confirmed tracks against the objects the video holds.
+/// The detail file has one line per confirmed track: its label, the frames it was shown in, and the true object it
+/// overlapped most, so a surplus can be traced to its cause (a changed label, a gap longer than LostAfterSeconds).
 /// </summary>
 static class TrackQuality
 {
@@ -22,7 +24,17 @@ static class TrackQuality
 
     sealed record TrueBox(Detection Box, string Label, long TrackId);
 
-    public static string Measure(IObjectDetector detector, string video, string groundTruth, double seconds, double fpsCap)
+    sealed class Shown(string label, int frame)
+    {
+        public string Label { get; } = label;
+        public int First { get; } = frame;
+        public int Last { get; set; } = frame;
+        public int Frames { get; set; }
+        public Dictionary<long, int> Overlaps { get; } = [];
+    }
+
+    public static string Measure(IObjectDetector detector, string video, string groundTruth, double seconds, double fpsCap,
+        TextWriter detail)
     {
         var truth = ReadGroundTruth(groundTruth);
         var camera = new CameraOptions { Id = "bench", Source = video, FpsCap = fpsCap };
@@ -39,6 +51,8 @@ static class TrackQuality
         int last = (int)Math.Min(seconds * fps, capture.FrameCount);
         var bestIou = new Dictionary<long, float>();
         var objects = new HashSet<long>();
+        var tracks = new SortedDictionary<long, Shown>();
+        var trueLabels = new Dictionary<long, string>();
         long shown = 0, matchedShown = 0, truths = 0, matchedTruths = 0;
         using var frame = new Mat();
         for (int n = 1; n <= last && capture.Read(frame); n++)
@@ -49,16 +63,29 @@ static class TrackQuality
             var confirmed = runtime.Latest!.Objects.Where(o => o.ObjectId > 0).ToList();
             var inView = truth.GetValueOrDefault(n, []);
             objects.UnionWith(inView.Select(t => t.TrackId));
+            foreach (var t in inView) trueLabels[t.TrackId] = t.Label;
             foreach (var o in confirmed)
             {
                 float best = inView.Select(t => Iou(o.Box, t.Box)).DefaultIfEmpty(0).Max();
                 bestIou[o.ObjectId] = Math.Max(bestIou.GetValueOrDefault(o.ObjectId), best);
+                if (!tracks.TryGetValue(o.ObjectId, out var shownTrack)) tracks[o.ObjectId] = shownTrack = new Shown(o.Label, n);
+                shownTrack.Last = n;
+                shownTrack.Frames++;
+                if (inView.Where(t => Iou(o.Box, t.Box) >= MatchIou).Select(t => (long?)t.TrackId).FirstOrDefault() is { } id)
+                    shownTrack.Overlaps[id] = shownTrack.Overlaps.GetValueOrDefault(id) + 1;
             }
             int matched = MatchSameLabel(confirmed, inView);
             (shown, matchedShown, truths, matchedTruths) = (shown + confirmed.Count, matchedShown + matched,
                 truths + inView.Count, matchedTruths + matched);
         }
         int ghosts = bestIou.Values.Count(iou => iou < MatchIou);
+        detail.WriteLine("track,label,first_frame,last_frame,frames_shown,true_object,true_label,frames_on_it");
+        foreach (var (id, t) in tracks)
+        {
+            var (obj, count) = t.Overlaps.OrderByDescending(o => o.Value).Select(o => (o.Key, o.Value)).FirstOrDefault();
+            detail.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{id},{t.Label},{t.First},{t.Last},{t.Frames},{(count > 0 ? obj.ToString(CultureInfo.InvariantCulture) : "")},{(count > 0 ? trueLabels[obj] : "")},{count}"));
+        }
         double precision = matchedShown / (double)Math.Max(1, shown), recall = matchedTruths / (double)Math.Max(1, truths);
         double surplus = (bestIou.Count - objects.Count) / (double)Math.Max(1, objects.Count);
         return string.Create(CultureInfo.InvariantCulture,
