@@ -76,8 +76,9 @@ public sealed class TrackerOptions
     public double MatchIou { get; set; } = 0.3;
     /// <summary>Detections a new track needs before it is reported (filters one-frame flickers).</summary>
     public int MinHits { get; set; } = 2;
-    /// <summary>A track unseen for this long is "gone".</summary>
-    public double LostAfterSeconds { get; set; } = 2;
+    /// <summary>A track unseen for this long is "gone". Frigate's default (five seconds of frames): an object hidden for
+    /// a few seconds, or missed by the detector that long, comes back as itself rather than as a new object.</summary>
+    public double LostAfterSeconds { get; set; } = 5;
     /// <summary>An object whose box has not moved for this long is stationary: no updates until it moves, a track
     /// never confirmed ends, and the object's history event is stationary from then to its end. The service's one rule
     /// for stillness. 0 = never.</summary>
