@@ -3,9 +3,10 @@
 #
 #   bench/backbone/run.sh [rounds=2] [models=parnet-n,parnet-t,parnet-s] [sizes=320,640]
 #
-# Each round runs, for malloc tuning on and off, the C# tool and the PyTorch script on the same models, sizes,
-# fused and unfused, batch 1 (ITERS=5 forwards after a warm-up); the summary takes the fastest forward per cell
-# over all rounds, which filters out other work on a shared machine (interference only adds time). Layouts: CS_LAYOUTS (default cl = channels-last, the
+# Each round runs, for malloc tuning on and off (MALLOC_MODES="on off"), the C# tool and the PyTorch script on the
+# same models, sizes, fused and unfused, batch 1 (ITERS=5 forwards after a warm-up); the summary takes the fastest
+# forward per cell over all rounds, which filters out other work on a shared machine (interference only adds time),
+# and the median over rounds of the ratio of the two processes that ran side by side. Layouts: CS_LAYOUTS (default cl = channels-last, the
 # model's default) and PY_LAYOUTS (default nchw,cl: PyTorch's best counts). Numerics: parnet-s at 333x333 (odd
 # on purpose), C# weights loaded into PyTorch. BENCH_THREADS sets the threads of both (default: all cores).
 # Results in runs/bench/backbone/ (summary.md).
@@ -35,7 +36,7 @@ dotnet "$TOOL" numerics parnet-s 333 "$OUT/numerics"
 $PYTHON bench/backbone/numerics.py parnet-s "$OUT/numerics" | tee "$OUT/numerics.json"
 
 for round in $(seq 1 "$ROUNDS"); do
-  for malloc in on off; do
+  for malloc in ${MALLOC_MODES:-on off}; do
     echo "round $round, malloc tuning $malloc"
     if [ $malloc = on ]; then cs_env=(); py_env=("${PY_MALLOC[@]}"); else cs_env=(PARNET_MALLOC_TUNING=0); py_env=(); fi
     env "${cs_env[@]}" dotnet "$TOOL" latency "$MODELS" "$SIZES" "$CS_LAYOUTS" "$ITERS" "$OUT/cs-$malloc-$round.json"

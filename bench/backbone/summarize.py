@@ -1,10 +1,13 @@
 #!/usr/bin/python3
 """Markdown tables from bench/backbone/run.sh's JSON files: per cell the fastest single forward over all rounds
 (`min_ms`; on a shared machine interference only ever adds time), ratios C#/PyTorch, fused speedups, GFLOP/s against
-the 3x3-conv yardstick timed in the same process."""
+the 3x3-conv yardstick timed in the same process; then the paired view: per round each runtime's fastest forward (its
+better layout), the ratio of the two processes that ran next to each other, and the median of those ratios over the
+rounds, which a slow minute on a shared VM moves less than the minima do."""
 import glob
 import json
 import os
+import statistics
 import sys
 
 
@@ -73,6 +76,7 @@ def main():
                 on, off = pick(best, rt, "on", model, size, fused), pick(best, rt, "off", model, size, fused)
                 vals.append(f"{on['ms'] / off['ms']:.2f}" if on and off else "-")
             print(f"| {model} | {size} | {'yes' if fused else 'no'} | {vals[0]} | {vals[1]} |")
+    paired(folder)
     layouts = sorted({k[5] for k in best})
     if len(layouts) > 1:
         print("\n### layouts (malloc tuning on): ms\n")
@@ -86,6 +90,33 @@ def main():
                         continue
                     print(f"| {rt} | {model} | {size} | {'yes' if fused else 'no'} | "
                           + " | ".join(f"{m['ms']:.1f}" if m else "-" for m in ms) + " |")
+
+
+def paired(folder):
+    """Per round and cell, C#'s and PyTorch's fastest forward (better layout); the median of the per-round ratios."""
+    rounds = {}
+    for path in sorted(glob.glob(os.path.join(folder, "*-*-*.json"))):
+        runtime, malloc, round_ = os.path.basename(path)[:-5].split("-")
+        for row in json.load(open(path))["rows"]:
+            if row["model"].startswith("conv3x3"):
+                continue
+            key = (malloc, row["model"], row["size"], row["fused"], round_, runtime)
+            rounds[key] = min(rounds.get(key, 1e18), row["min_ms"])
+    cells = sorted({k[:4] for k in rounds})
+    print("### paired rounds: median over rounds of (C# / PyTorch), each the fastest forward of its process\n")
+    print("| malloc tuning | model | size | fused | rounds | C# median ms | PyTorch median ms | median ratio | rounds C# <= PyTorch |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for malloc, model, size, fused in cells:
+        pairs = [(rounds[(malloc, model, size, fused, r, "cs")], rounds[(malloc, model, size, fused, r, "py")])
+                 for r in sorted({k[4] for k in rounds if k[:4] == (malloc, model, size, fused)})
+                 if (malloc, model, size, fused, r, "cs") in rounds and (malloc, model, size, fused, r, "py") in rounds]
+        if not pairs:
+            continue
+        ratios = [c / p for c, p in pairs]
+        print(f"| {malloc} | {model} | {size} | {'yes' if fused else 'no'} | {len(pairs)} "
+              f"| {statistics.median(c for c, _ in pairs):.1f} | {statistics.median(p for _, p in pairs):.1f} "
+              f"| {statistics.median(ratios):.2f} | {sum(r <= 1 for r in ratios)} / {len(ratios)} |")
+    print()
 
 
 if __name__ == "__main__":
