@@ -41,6 +41,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     readonly List<Detection> _confident = new(), _rest = new();
     readonly List<(float Affinity, int Track, int Detection)> _pairs = new();
     long _nextId = 1;
+    (int Width, int Height) _frame;
 
     /// <summary>Confirmed tracks seen in the latest update.</summary>
     public IEnumerable<TrackedObject> Confirmed(DateTimeOffset now) =>
@@ -52,6 +53,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     public void Update(IReadOnlyList<Detection> detections, int frameWidth, int frameHeight, DateTimeOffset now,
         List<TrackEvent> events)
     {
+        _frame = (frameWidth, frameHeight);
         _confident.Clear();
         _rest.Clear();
         foreach (var d in detections)
@@ -164,7 +166,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
 
     /// <summary>The nearer of where the track's box should be and where it was seen last, the latter as far as the
     /// object could have gone since in any direction (it may have turned back while unseen); null for another class.</summary>
-    static float? Nearness(Track t, Detection d) =>
+    float? Nearness(Track t, Detection d) =>
         t.Box.ClassIndex != d.ClassIndex ? null
         : NearnessTo(t.Expected, d, 0) is { } expected ? Math.Max(expected, NearnessTo(t.Box, d, t.Reach) ?? 0)
         : NearnessTo(t.Box, d, t.Reach);
@@ -175,15 +177,19 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         && iou >= SameObjectIou ? iou : null;
 
     /// <summary>Closer is better: 1 at the centre of <paramref name="e"/>, 0 at <see cref="NearWithinBoxSizes"/> plus
-    /// <paramref name="reach"/> pixels; null beyond, or for a box less than half or more than twice its area.</summary>
-    static float? NearnessTo(in Detection e, in Detection d, float reach)
+    /// <paramref name="reach"/> pixels; null beyond, or for a box less than half or more than twice its area unless
+    /// one of them is cut by the frame's edge (an object leaving or coming back shows only part of itself).</summary>
+    float? NearnessTo(in Detection e, in Detection d, float reach)
     {
         float size = Math.Max(e.X2 - e.X1, e.Y2 - e.Y1), area = (e.X2 - e.X1) * (e.Y2 - e.Y1);
         float distance = MathF.Sqrt(Square((d.X1 + d.X2 - e.X1 - e.X2) / 2) + Square((d.Y1 + d.Y2 - e.Y1 - e.Y2) / 2));
         float areaRatio = (d.X2 - d.X1) * (d.Y2 - d.Y1) / area;
         float radius = NearWithinBoxSizes * size + reach;
-        return size > 0 && distance <= radius && areaRatio is >= 0.5f and <= 2 ? 1 - distance / radius : null;
+        bool similar = areaRatio is >= 0.5f and <= 2 || CutByEdge(e) || CutByEdge(d);
+        return size > 0 && distance <= radius && similar ? 1 - distance / radius : null;
     }
+
+    bool CutByEdge(in Detection b) => b.X1 <= 1 || b.Y1 <= 1 || b.X2 >= _frame.Width - 1 || b.Y2 >= _frame.Height - 1;
 
     static float Square(float v) => v * v;
 

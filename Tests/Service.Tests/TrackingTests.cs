@@ -252,4 +252,20 @@ public class TrackingTests
         Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
         Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(xs.Length - 1))).FirstSeen);
     }
+
+    [Fact]
+    public void AnObjectCutByTheFramesEdgeIsFoundAgainWhenItComesBackWhole()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2 });
+        var events = new List<TrackEvent>();
+        // A 30 px object along the top edge: whole, then half out of the frame (a 30 x 12 box, its last), unseen for
+        // three frames, then whole again below: more than twice the area of the box it was last seen as.
+        tracker.Update([new Detection(20, 10, 50, 40, 0.9f, 0)], 100, 100, At(0), events);
+        tracker.Update([new Detection(24, 0, 54, 30, 0.9f, 0)], 100, 100, At(1), events);
+        tracker.Update([new Detection(28, 0, 58, 12, 0.9f, 0)], 100, 100, At(2), events);
+        for (int i = 3; i <= 5; i++) tracker.Update([], 100, 100, At(i), events);
+        tracker.Update([new Detection(40, 4, 70, 34, 0.9f, 0)], 100, 100, At(6), events);
+        Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
+        Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(6))).FirstSeen);
+    }
 }
