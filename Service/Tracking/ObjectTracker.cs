@@ -9,9 +9,9 @@ namespace ParNetDetect.Service.Tracking;
 /// should be now (moved on at its recent velocity), those reaching their class's Confidence first, then the rest, so
 /// a confident box wins its track (where it was last seen counts as much, so an object that turned back keeps its
 /// track); what is left is matched by nearness (centre within one box size of either, similar area), so an object too
-/// fast for its boxes to overlap from frame to frame at a low fps keeps its track. One object is one track whatever the detector calls it
-/// (<see cref="SameObjectIou"/>): a confirmed track continues through a box of another class on it, keeping its label,
-/// and a second label of an object already tracked starts nothing. Any other unmatched
+/// fast for its boxes to overlap from frame to frame at a low fps keeps its track. One object is one track whatever
+/// the detector calls it (<see cref="SameObjectIou"/>): a confirmed track continues through a box of another class on
+/// it, keeping its label, and a second label of an object already tracked starts nothing. Any other unmatched
 /// detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an
 /// id) once it has MinHits detections and the median of its recent scores reaches its class's Threshold, so neither a
 /// one-frame flicker nor a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
@@ -68,7 +68,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         leftover.Sort((a, b) => b.Score.CompareTo(a.Score));
         foreach (var det in leftover)
         {
-            if (_seen.Any(t => Iou(t.Box, det) >= SameObjectIou)) continue; // a second label of a tracked object
+            if (IsSecondLabel(det)) continue;
             var track = new Track(det, now);
             _tracks.Add(track);
             _seen.Add(track);
@@ -119,7 +119,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
             var (track, detection) = (unmatched[ti], detections[di]);
             if (detection.ClassIndex == track.Box.ClassIndex) track.See(detection, now);
             else track.Follow(detection, now);
-            _seen.Add(unmatched[ti]);
+            _seen.Add(track);
         }
         for (int ti = unmatched.Count - 1; ti >= 0; ti--)
             if (trackTaken[ti]) unmatched.RemoveAt(ti);
@@ -161,8 +161,9 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     /// <summary>The larger IoU with where the track's box should be and where it was seen last (an object that
     /// turned back overlaps the latter); null below MatchIou or for another class.</summary>
     float? Overlap(Track t, Detection d) =>
-        t.Box.ClassIndex == d.ClassIndex && Math.Max(Iou(t.Expected, d), Iou(t.Box, d)) is var iou && iou >= options.MatchIou
-            ? iou : null;
+        t.Box.ClassIndex == d.ClassIndex && BestIou(t, d) is var iou && iou >= options.MatchIou ? iou : null;
+
+    static float BestIou(Track t, in Detection d) => Math.Max(Iou(t.Expected, d), Iou(t.Box, d));
 
     /// <summary>The nearer of where the track's box should be and where it was seen last, the latter as far as the
     /// object could have gone since in any direction (it may have turned back while unseen); null for another class.</summary>
@@ -173,8 +174,15 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
 
     /// <summary>A confirmed track's object given another class by the detector: the same box, whatever its label.</summary>
     static float? Relabelled(Track t, Detection d) =>
-        t.Confirmed && t.Box.ClassIndex != d.ClassIndex && Math.Max(Iou(t.Expected, d), Iou(t.Box, d)) is var iou
-        && iou >= SameObjectIou ? iou : null;
+        t.Confirmed && t.Box.ClassIndex != d.ClassIndex && BestIou(t, d) is var iou && iou >= SameObjectIou ? iou : null;
+
+    /// <summary>A box on an object a track took in this update: the detector's second label for it.</summary>
+    bool IsSecondLabel(in Detection d)
+    {
+        foreach (var t in _seen)
+            if (Iou(t.Box, d) >= SameObjectIou) return true;
+        return false;
+    }
 
     /// <summary>Closer is better: 1 at the centre of <paramref name="e"/>, 0 at <see cref="NearWithinBoxSizes"/> plus
     /// <paramref name="reach"/> pixels; null beyond, or for a box less than half or more than twice its area unless
