@@ -49,7 +49,6 @@ static class TrackQuality
         double fps = capture.Fps > 0 ? capture.Fps : 25;
         int step = fpsCap > 0 ? Math.Max(1, (int)Math.Round(fps / fpsCap)) : 1;
         int last = (int)Math.Min(seconds * fps, capture.FrameCount);
-        var bestIou = new Dictionary<long, float>();
         var objects = new HashSet<long>();
         var tracks = new SortedDictionary<long, Shown>();
         var trueLabels = new Dictionary<long, string>();
@@ -66,8 +65,6 @@ static class TrackQuality
             foreach (var t in inView) trueLabels[t.TrackId] = t.Label;
             foreach (var o in confirmed)
             {
-                float best = inView.Select(t => Iou(o.Box, t.Box)).DefaultIfEmpty(0).Max();
-                bestIou[o.ObjectId] = Math.Max(bestIou.GetValueOrDefault(o.ObjectId), best);
                 if (!tracks.TryGetValue(o.ObjectId, out var shownTrack)) tracks[o.ObjectId] = shownTrack = new Shown(o.Label, n);
                 shownTrack.Last = n;
                 shownTrack.Frames++;
@@ -78,7 +75,7 @@ static class TrackQuality
             (shown, matchedShown, truths, matchedTruths) = (shown + confirmed.Count, matchedShown + matched,
                 truths + inView.Count, matchedTruths + matched);
         }
-        int ghosts = bestIou.Values.Count(iou => iou < MatchIou);
+        int ghosts = tracks.Values.Count(t => t.Overlaps.Count == 0); // never on a true object by IoU 0.5
         detail.WriteLine("track,label,first_frame,last_frame,frames_shown,true_object,true_label,frames_on_it");
         foreach (var (id, t) in tracks)
         {
@@ -87,11 +84,11 @@ static class TrackQuality
                 $"{id},{t.Label},{t.First},{t.Last},{t.Frames},{(count > 0 ? obj.ToString(CultureInfo.InvariantCulture) : "")},{(count > 0 ? trueLabels[obj] : "")},{count}"));
         }
         double precision = matchedShown / (double)Math.Max(1, shown), recall = matchedTruths / (double)Math.Max(1, truths);
-        double surplus = (bestIou.Count - objects.Count) / (double)Math.Max(1, objects.Count);
+        double surplus = (tracks.Count - objects.Count) / (double)Math.Max(1, objects.Count);
         return string.Create(CultureInfo.InvariantCulture,
             $"tracks | {Path.GetFileName(video)}: frames 1-{last} at {fps:0.#} fps, every {step} | " +
             $"confirmed objects per frame at IoU 0.5: precision {precision:0.000}, recall {recall:0.000} | " +
-            $"confirmed tracks {bestIou.Count} for {objects.Count} objects ({surplus * 100:+0;-0}%) | ghosts {ghosts}");
+            $"confirmed tracks {tracks.Count} for {objects.Count} objects ({surplus * 100:+0;-0}%) | ghosts {ghosts}");
     }
 
     /// <summary>Greedy one-to-one matching by IoU of the confirmed objects to the true boxes of the same label.</summary>
