@@ -36,14 +36,24 @@ public sealed record CheckpointInfo
     /// <see cref="ScoreThreshold"/> for every class.</summary>
     public IReadOnlyList<float>? ClassScoreThresholds { get; init; }
 
+    /// <summary>The input side the thresholds were calibrated at (`detect val --calibrate`, at its --img), or null.
+    /// Scores shift with the input size, so the thresholds hold at this side only: see <see cref="InferenceImageSize"/>.</summary>
+    public int? CalibratedImageSize { get; init; }
+
+    /// <summary>The side predict, val, export and the service run the model at unless told another: the side its
+    /// thresholds were calibrated at, else the side it was trained at.</summary>
+    [JsonIgnore]
+    public int InferenceImageSize => CalibratedImageSize ?? ImageSize;
+
     /// <summary>The minimum score of a class: its calibrated threshold, else the overall one.</summary>
     public float ScoreThresholdFor(int classIndex) => ClassScoreThresholds?[classIndex] ?? ScoreThreshold;
 
-    /// <summary>The thresholds in one line: "circle 0.41, square 0.38 (overall 0.4)", or "0.25 for every class (not
-    /// calibrated)".</summary>
+    /// <summary>The thresholds in one line: "circle 0.41, square 0.38 (overall 0.4) at 512 px", or "0.25 for every class
+    /// (not calibrated)".</summary>
     public string DescribeScoreThresholds() => ClassScoreThresholds is { } perClass
         ? string.Join(", ", ClassNames.Select((name, c) => string.Create(CultureInfo.InvariantCulture, $"{name} {perClass[c]:0.###}")))
           + string.Create(CultureInfo.InvariantCulture, $" (overall {ScoreThreshold:0.###})")
+          + (CalibratedImageSize is { } size ? string.Create(CultureInfo.InvariantCulture, $" at {size} px") : "")
         : string.Create(CultureInfo.InvariantCulture, $"{ScoreThreshold:0.###} for every class (not calibrated)");
 }
 
@@ -214,6 +224,8 @@ public sealed class Checkpoint
                     $"checkpoint {path}: ScoreThreshold {info.ScoreThreshold} is not in [0, 1]."));
             if (info.ClassScoreThresholds is { } t && (t.Count != info.ClassNames.Count || t.Any(v => v is < 0 or > 1 || float.IsNaN(v))))
                 throw new InvalidDataException($"checkpoint {path}: ClassScoreThresholds are not {info.ClassNames.Count} values in [0, 1].");
+            if (info.CalibratedImageSize is { } side && (side <= 0 || side % 32 != 0))
+                throw new InvalidDataException($"checkpoint {path}: CalibratedImageSize {side} is not a positive multiple of 32.");
             return checkpoint;
         }
         catch (Exception e) when (e is EndOfStreamException or JsonException or DecoderFallbackException or IOException

@@ -26,13 +26,13 @@ public static class BatchEvaluation
         if (options.Calibrate) ThresholdCalibration.CheckWritable(weights);
         IDetectionDataset full = DetectionDatasets.Open(options.Data, options.Split);
         CheckOutputs(new OutputGuard(options.Force, [.. full.Files, Detector.ResolveWeights(weights)]), options);
-        using var detector = Detector.Load(weights, backend);
+        using var detector = Detector.Load(weights, backend, options.ImageSize);
         if (!full.ClassNames.SequenceEqual(detector.ClassNames))
             throw new InvalidDataException(
                 $"{options.Data} (split {options.Split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +
                 $"{detector.Source} was trained on {detector.ClassNames.Count} [{string.Join(", ", detector.ClassNames.Take(6))}...].");
         IDetectionDataset dataset = options.Shard is { } sh ? new DatasetShard(full, sh.Shard) : full;
-        int size = options.ImageSize ?? detector.ImageSize;
+        int size = detector.ImageSize;
         var detect = options.Detect;
         log.WriteLine($"{detector.Info.Model} ({detector.Source}) on {dataset.Source}: {dataset.Count} images at {size} px, " +
                       $"conf {detect.ConfidenceThreshold}, IoU {detect.IouThreshold}, max {detect.MaxDetections} per image");
@@ -57,7 +57,7 @@ public static class BatchEvaluation
             pass.Seconds, log);
         if (options.Calibrate)
         {
-            var thresholds = ThresholdCalibration.From(result, detector.ClassNames.Count, c => full.Categories.ToCategoryId(c));
+            var thresholds = ThresholdCalibration.From(result, detector.ClassNames.Count, c => full.Categories.ToCategoryId(c), size);
             var calibrated = ThresholdCalibration.Write(detector.Source, thresholds);
             log.WriteLine($"calibrated: wrote the score thresholds that maximise F1 at IoU 0.50 into {detector.Source}: " +
                           calibrated.DescribeScoreThresholds());

@@ -9,7 +9,7 @@ public sealed record BatchEvaluationOptions
     /// <summary>A dataset (COCO .json or root, YOLO data.yaml, a `detect synth` folder).</summary>
     public required string Data { get; init; }
     public string Split { get; init; } = "val";
-    /// <summary>Input side; null for the size the weights were trained at.</summary>
+    /// <summary>Input side; null: the model's own (where its thresholds were calibrated, else its trained size).</summary>
     public int? ImageSize { get; init; }
     public int BatchSize { get; init; } = 16;
     public int Workers { get; init; } = Math.Max(1, Environment.ProcessorCount);

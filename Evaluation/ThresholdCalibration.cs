@@ -31,26 +31,31 @@ public static class ThresholdCalibration
                 "(it copies the thresholds into the ONNX metadata).");
     }
 
-    /// <summary>The thresholds in class-index order; <paramref name="categoryId"/> maps a class index to the
-    /// evaluated ground truth's category id.</summary>
-    public static CalibratedThresholds From(CocoEvalResult result, int classes, Func<int, long> categoryId)
+    /// <summary>The thresholds in class-index order, found at input side <paramref name="imageSize"/>;
+    /// <paramref name="categoryId"/> maps a class index to the evaluated ground truth's category id.</summary>
+    public static CalibratedThresholds From(CocoEvalResult result, int classes, Func<int, long> categoryId, int imageSize)
     {
         if (result.BestF1 is not { } overall)
             throw new InvalidDataException("no detection matched the ground truth at IoU 0.50: there is nothing to calibrate on.");
         var byId = result.Categories.ToDictionary(c => c.Id);
         var perClass = Enumerable.Range(0, classes)
             .Select(c => (float)(byId.GetValueOrDefault(categoryId(c))?.BestF1?.Threshold ?? overall.Threshold)).ToArray();
-        return new CalibratedThresholds((float)overall.Threshold, perClass);
+        return new CalibratedThresholds((float)overall.Threshold, perClass, imageSize);
     }
 
-    /// <summary>Rewrites the checkpoint's header with the thresholds (the weights stay as they are; atomic); returns
-    /// the new header.</summary>
+    /// <summary>Rewrites the checkpoint's header with the thresholds and the side they hold at, which becomes the side
+    /// the model runs at (the weights stay as they are; atomic); returns the new header.</summary>
     public static CheckpointInfo Write(string checkpointPath, CalibratedThresholds thresholds)
     {
         var checkpoint = Checkpoint.Load(checkpointPath);
         if (thresholds.PerClass.Count != checkpoint.Info.ClassNames.Count)
             throw new ArgumentException($"{thresholds.PerClass.Count} thresholds for the {checkpoint.Info.ClassNames.Count} classes of {checkpointPath}.");
-        checkpoint.Info = checkpoint.Info with { ScoreThreshold = thresholds.Overall, ClassScoreThresholds = thresholds.PerClass };
+        checkpoint.Info = checkpoint.Info with
+        {
+            ScoreThreshold = thresholds.Overall,
+            ClassScoreThresholds = thresholds.PerClass,
+            CalibratedImageSize = thresholds.ImageSize,
+        };
         checkpoint.Save(checkpointPath);
         return checkpoint.Info;
     }

@@ -24,24 +24,32 @@ public sealed class Detector : IDisposable
     readonly Tensor _single;
 
     /// <param name="backend">Runs the network; the detector owns it.</param>
-    /// <param name="imageSize">The side images are letterboxed to (a multiple of the largest stride); null: the size the
-    /// weights were trained at.</param>
+    /// <param name="imageSize">The side images are letterboxed to (a multiple of the largest stride); null: the model's
+    /// own (<see cref="CheckpointInfo.InferenceImageSize"/>: where its thresholds were calibrated, else its trained size).</param>
     public Detector(IDetectorBackend backend, int? imageSize = null)
     {
         Backend = backend;
-        ImageSize = imageSize ?? backend.Info.ImageSize;
-        if (ImageSize % backend.Strides.Max() != 0)
-            throw new ArgumentException($"image size {ImageSize} is not a multiple of {backend.Strides.Max()}.");
+        ImageSize = imageSize ?? backend.Info.InferenceImageSize;
+        backend.CheckInputSide(ImageSize);
         _letterbox = new LetterboxTransform(ImageSize);
         _single = zeros(1, 3, ImageSize, ImageSize);
     }
 
     /// <summary>
     /// Loads weights ("demo" for the bundled model, a checkpoint or an exported .onnx file) into the backend
-    /// <paramref name="options"/> ask for (by default: by the file's type, on the CPU).
+    /// <paramref name="options"/> ask for (by default: by the file's type, on the CPU), run at
+    /// <paramref name="imageSize"/> (null: the model's own).
     /// </summary>
-    public static Detector Load(string weights, BackendOptions? options = null) =>
-        new(DetectorBackends.Open(ResolveWeights(weights), options ?? BackendOptions.Default));
+    public static Detector Load(string weights, BackendOptions? options = null, int? imageSize = null)
+    {
+        var backend = DetectorBackends.Open(ResolveWeights(weights), options ?? BackendOptions.Default);
+        try { return new Detector(backend, imageSize); }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>"demo" -> the bundled model; anything else must be an existing file.</summary>
     public static string ResolveWeights(string weights)

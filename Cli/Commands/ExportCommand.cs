@@ -18,7 +18,7 @@ public static class ExportCommand
         var weights = VerbOptions.Text("--weights", "a checkpoint, or demo for the bundled model", required: true);
         var format = VerbOptions.Text("--format", "onnx", "the file format (onnx)");
         var outFile = VerbOptions.Text("--out", "the .onnx file to write", required: true);
-        var img = VerbOptions.OptionalInt("--img", "input side, a multiple of 32 (default: what the weights were trained at)", 32, 4096);
+        var img = new ImageSizeChoice();
         var dynamic = VerbOptions.Flag("--dynamic", "leave batch, height and width free (multiples of 32)");
         var nms = VerbOptions.Flag("--nms", "append ONNX's NonMaxSuppression as a second output, `detections`");
         var int8 = VerbOptions.Flag("--int8", "static int8 quantization, calibrated on --calib");
@@ -33,7 +33,7 @@ public static class ExportCommand
         var force = VerbOptions.Flag("--force", "replace an existing --out (never the weights)");
         var command = new Command("export", "write the fused detector as an ONNX graph (float32, or int8 with --calib)")
         {
-            weights, format, outFile, img, dynamic, nms, int8, calib, calibSplit, calibImages, method, force,
+            weights, format, outFile, img.Option, dynamic, nms, int8, calib, calibSplit, calibImages, method, force,
         };
         app.SetNotes(command, """
             The graph holds the backbone, neck, head and box decoding (the predictions of every anchor); NMS stays in C#
@@ -45,13 +45,13 @@ public static class ExportCommand
         {
             if (!string.Equals(p.GetValue(format), "onnx", StringComparison.OrdinalIgnoreCase))
                 throw new UsageException($"--format {p.GetValue(format)}: only onnx is supported.");
-            if (p.GetValue(img) is { } s && s % 32 != 0) throw new UsageException($"--img must be a multiple of 32 (got {s}).");
+            int? side = img.Read(p);
             string? calibData = p.GetValue(calib);
             if (p.GetValue(int8) && calibData is null)
                 throw new UsageException("--int8 needs --calib DATA: images to calibrate the activations on.");
             var settings = new ExportSettings
             {
-                ImageSize = p.GetValue(img),
+                ImageSize = side,
                 Dynamic = p.GetValue(dynamic),
                 Nms = p.GetValue(nms),
                 Int8 = p.GetValue(int8) ? new Int8Options { Method = p.GetValue(method) } : null,

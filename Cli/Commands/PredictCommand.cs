@@ -39,6 +39,7 @@ public static class PredictCommand
         var outDir = VerbOptions.Text("--out", "runs/predict", "where annotated copies and the detections go");
         var conf = VerbOptions.OptionalNumber("--conf", "lowest score kept, for every class (default: the model's own thresholds)", 0, 1);
         var iou = VerbOptions.Number("--iou", 0.45, "NMS IoU threshold", 0, 1);
+        var img = new ImageSizeChoice();
         var maxDet = VerbOptions.Int("--max-det", 300, "detections kept per image", 1, 100_000);
         var backend = new BackendChoice();
         var frames = VerbOptions.Int("--frames", 0, "video or camera: stop after N frames (0 = to the end, or Ctrl-C)", 0, int.MaxValue);
@@ -49,7 +50,7 @@ public static class PredictCommand
         var merge = VerbOptions.Text("--merge", "FILE[,FILE...]: join the parts' detections.json into --out/detections.json");
         var command = new Command("predict", "detect objects in an image, a folder, a video, a camera or a stream; annotated output + JSON")
         {
-            weights, source, outDir, conf, iou, maxDet, frames, noSave, saveJson, force, shard, merge,
+            weights, source, outDir, conf, iou, img.Option, maxDet, frames, noSave, saveJson, force, shard, merge,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
@@ -81,13 +82,13 @@ public static class PredictCommand
             {
                 IouThreshold = (float)p.GetValue(iou),
                 MaxDetections = p.GetValue(maxDet),
-            }, backend.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(saveJson), p.GetValue(force), part);
+            }, backend.Read(p), img.Read(p), p.GetValue(frames), !p.GetValue(noSave), p.GetValue(saveJson), p.GetValue(force), part);
         });
         return command;
     }
 
     static int Run(string weights, string source, string outDir, double? conf, DetectOptions options, BackendOptions backend,
-        int maxFrames, bool save, string? saveJson, bool force, ShardChoice? shard)
+        int? imageSize, int maxFrames, bool save, string? saveJson, bool force, ShardChoice? shard)
     {
         bool isCamera = FrameSources.IsCamera(source);
         if (!isCamera && !Directory.Exists(source) && !File.Exists(source))
@@ -116,7 +117,7 @@ public static class PredictCommand
                 : [.. images.Select(i => AnnotatedFile(outDir, i)), Path.Combine(outDir, DetectionsFile)];
             foreach (string file in files) outputs.File(file, "--out");
         }
-        using var detector = Detector.Load(weights, backend);
+        using var detector = Detector.Load(weights, backend, imageSize);
         Console.WriteLine($"{detector.Info.Model} ({detector.Source}): {detector.ClassNames.Count} classes, {detector.ImageSize} px");
         if (conf is { } c) options = options with { ConfidenceThreshold = (float)c };
         else

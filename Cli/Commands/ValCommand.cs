@@ -14,7 +14,7 @@ public static class ValCommand
         var data = VerbOptions.Text("--data", "a COCO instances .json or root, a YOLO data.yaml or a `detect synth` folder", required: true);
         var weights = VerbOptions.Text("--weights", "a checkpoint, an exported .onnx file, or demo for the bundled model (required unless --merge)");
         var split = VerbOptions.Text("--split", "val", "the split to evaluate");
-        var img = VerbOptions.OptionalInt("--img", "input side, a multiple of 32 (default: what the weights were trained at)", 32, 4096);
+        var img = new ImageSizeChoice();
         var batch = VerbOptions.Int("--batch", 16, "images per forward pass", 1, 1024);
         var backend = new BackendChoice();
         var workers = VerbOptions.Int("--workers", Math.Max(1, Environment.ProcessorCount), "loader threads", 1, 256);
@@ -30,7 +30,7 @@ public static class ValCommand
         var force = VerbOptions.Flag("--force", "replace existing output files (never the dataset's, the weights or merged parts)");
         var command = new Command("val", "evaluate weights on a dataset split (COCO metrics), write COCO results JSON; --shard/--merge")
         {
-            data, weights, split, img, batch, workers, conf, iou, maxDet, saveJson, metricsJson, shard, merge, strict, calibrate, force,
+            data, weights, split, img.Option, batch, workers, conf, iou, maxDet, saveJson, metricsJson, shard, merge, strict, calibrate, force,
         };
         foreach (var option in backend.Options) command.Options.Add(option);
         app.SetNotes(command, """
@@ -67,7 +67,7 @@ public static class ValCommand
                 return ExitCodes.Ok;
             }
             string w = p.GetValue(weights) ?? throw new UsageException("--weights is required (or --merge).");
-            if (p.GetValue(img) is { } s && s % 32 != 0) throw new UsageException($"--img must be a multiple of 32 (got {s}).");
+            int? side = img.Read(p);
             try { if (p.GetValue(shard) is { } text) options = options with { Shard = SchedulerShard.Resolve(text) }; }
             catch (ArgumentException e) { throw new UsageException("--shard " + e.Message); }
             if (options.Shard is not null && options.SaveJson is null) throw new UsageException("--shard needs --save-json (merge the parts with --merge).");
@@ -77,7 +77,7 @@ public static class ValCommand
             var detect = options.Calibrate ? ThresholdCalibration.Detect : DetectOptions.Evaluation;
             options = options with
             {
-                ImageSize = p.GetValue(img),
+                ImageSize = side,
                 BatchSize = p.GetValue(batch),
                 Workers = p.GetValue(workers),
                 Detect = detect with

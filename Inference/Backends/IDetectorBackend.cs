@@ -20,6 +20,10 @@ public interface IDetectorBackend : IDisposable
     /// <summary>The strides of the prediction levels (8, 16, 32): input sides must be multiples of the largest.</summary>
     IReadOnlyList<int> Strides { get; }
 
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the weights when the network cannot take (N, 3, S, S)
+    /// input with S = <paramref name="side"/> (a graph exported for one size only).</summary>
+    void CheckInputSide(int side);
+
     /// <summary>
     /// (N, 3, S, S) float32 RGB in [0, 1] on the CPU, S a multiple of the largest stride -> (N, K, 5 + nc): cx, cy,
     /// w, h in input pixels, objectness and class probabilities (what <see cref="Nms.Run"/> takes). The caller

@@ -49,14 +49,14 @@ public sealed class OnnxRuntimeBackend : IDetectorBackend
     }
 
     /// <summary>
-    /// Exports a checkpoint's fused model in memory (any batch and size, letterboxed to its trained size) and runs
+    /// Exports a checkpoint's fused model in memory (any batch and size, letterboxed to the side it runs at) and runs
     /// that graph.
     /// </summary>
     public static OnnxRuntimeBackend FromCheckpoint(string path, OnnxRuntimeSettings settings)
     {
         using var torchBackend = TorchDetectorBackend.Load(path);
         var export = OnnxExporter.Export(torchBackend.Model, torchBackend.Info,
-            new OnnxExportOptions { ImageSize = torchBackend.Info.ImageSize, Dynamic = true });
+            new OnnxExportOptions { ImageSize = torchBackend.Info.InferenceImageSize, Dynamic = true });
         return FromExport(export, path, settings);
     }
 
@@ -67,6 +67,8 @@ public sealed class OnnxRuntimeBackend : IDetectorBackend
     public CheckpointInfo Info { get; }
     public string Source { get; }
     public IReadOnlyList<int> Strides => _model.Strides;
+
+    public void CheckInputSide(int side) => _model.CheckInputSize(side, side, Source);
 
     public Tensor Predict(Tensor images)
     {

@@ -41,6 +41,13 @@ public sealed class TorchDetectorBackend : IDetectorBackend
     public CheckpointInfo Info { get; }
     public string Source { get; }
     public IReadOnlyList<int> Strides => Model.Anchors.Strides;
+
+    /// <summary>Any side that is a multiple of the largest stride.</summary>
+    public void CheckInputSide(int side)
+    {
+        if (side <= 0 || side % Strides.Max() != 0)
+            throw new ArgumentException($"{Source} takes input sides that are multiples of {Strides.Max()}; {side} is not.");
+    }
     public YoloDetector Model { get; }
     public Device Device { get; }
 

@@ -10,7 +10,7 @@ namespace ParNetDetect.Inference.Export;
 /// <summary>What `detect export` makes of a checkpoint.</summary>
 public sealed record ExportSettings
 {
-    /// <summary>Input side; null: the size the weights were trained at.</summary>
+    /// <summary>Input side; null: the model's own (where its thresholds were calibrated, else its trained size).</summary>
     public int? ImageSize { get; init; }
 
     /// <summary>Batch, height and width left free (height and width multiples of 32).</summary>
@@ -41,7 +41,7 @@ public static class DetectorExport
     /// <summary>As <see cref="Export(string, ExportSettings, IReadOnlyList{string})"/>, from a loaded (fused) model.</summary>
     public static OnnxExport Export(TorchDetectorBackend backend, ExportSettings settings, IReadOnlyList<string> calibrationImages)
     {
-        int size = settings.ImageSize ?? backend.Info.ImageSize;
+        int size = settings.ImageSize ?? backend.Info.InferenceImageSize;
         var options = new OnnxExportOptions
         {
             ImageSize = size,

@@ -48,6 +48,10 @@ public sealed class DetectorOptions
     /// <summary>Intersection over union above which NMS suppresses a box.</summary>
     public double IouThreshold { get; set; } = 0.45;
 
+    /// <summary>The side frames are letterboxed to, a multiple of 32; 0: the model's own (where its thresholds were
+    /// calibrated, else its trained size). Larger finds smaller objects and costs the square of the side.</summary>
+    public int ImageSize { get; set; }
+
     /// <summary>Class names of an ONNX graph exported elsewhere (YOLO layout, without this project's metadata), by class index.</summary>
     public string[]? Classes { get; set; }
 }

@@ -37,6 +37,8 @@ public static partial class ServiceOptionsValidator
         Check(!string.IsNullOrWhiteSpace(o.Detector.Weights), "Detector:Weights", "is required (a weights file or \"demo\").");
         Range(o.Detector.Threads, 0, 256, "Detector:Threads");
         Range(o.Detector.IouThreshold, 0, 1, "Detector:IouThreshold");
+        Check(o.Detector.ImageSize == 0 || o.Detector.ImageSize is >= 32 and <= 4096 && o.Detector.ImageSize % 32 == 0, "Detector:ImageSize",
+            $"must be 0 (the model's own) or a multiple of 32 from 32 to 4096 (got {o.Detector.ImageSize}).");
         Range(o.ShutdownTimeoutSeconds, 1, 300, "ShutdownTimeoutSeconds");
         Range(o.Watchdog.StallSeconds, 1, 3600, "Watchdog:StallSeconds");
 

@@ -35,7 +35,7 @@ public sealed class ParNetObjectDetector : IObjectDetector
             {
                 Kind = options.Backend, Device = options.Device, Threads = options.Threads, ThreadsSpin = false,
                 ClassNames = options.Classes is { Length: > 0 } classes ? classes : null,
-            });
+            }, options.ImageSize > 0 ? options.ImageSize : null);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
         {
@@ -45,6 +45,9 @@ public sealed class ParNetObjectDetector : IObjectDetector
     }
 
     public IReadOnlyList<string> ClassNames => _detector.ClassNames;
+
+    /// <summary>The side frames are letterboxed to (Detector:ImageSize, else the model's own).</summary>
+    public int ImageSize => _detector.ImageSize;
 
     public IReadOnlyList<float> ScoreThresholds { get; }
 

@@ -29,11 +29,12 @@ public sealed class ThresholdCalibrationTests : IDisposable
     public void EachClassGetsItsBestF1ThresholdAndAClassWithoutAHitTheOverallOne()
     {
         // Classes in the model's order: 0 = category 20, 1 = category 10.
-        var thresholds = ThresholdCalibration.From(Evaluated(), 2, c => c == 0 ? 20 : 10);
+        var thresholds = ThresholdCalibration.From(Evaluated(), 2, c => c == 0 ? 20 : 10, imageSize: 96);
         // Pooled: 0.9 hit, 0.5 miss, 0.3 miss of 2 GT: the best keeps the hit alone, halfway to 0.5.
         Assert.Equal(0.7f, thresholds.Overall, 6);
         Assert.Equal(0.7f, thresholds.PerClass[0], 6);   // category 20 has no hit: the overall threshold
         Assert.Equal(0.6f, thresholds.PerClass[1], 6);   // category 10: halfway between 0.9 and 0.3
+        Assert.Equal(96, thresholds.ImageSize);
     }
 
     [Fact]
@@ -41,21 +42,24 @@ public sealed class ThresholdCalibrationTests : IDisposable
     {
         var gt = new CocoGroundTruth([new CocoImage(1)], [new CocoCategory(1, "a")], [new CocoAnnotation(1, 1, 1, new CocoBox(0, 0, 10, 10), 100)]);
         var result = new CocoEvaluator().Evaluate(gt, [new CocoDetection(1, 1, new CocoBox(40, 40, 10, 10), 0.9)]);
-        Assert.Throws<InvalidDataException>(() => ThresholdCalibration.From(result, 1, _ => 1));
+        Assert.Throws<InvalidDataException>(() => ThresholdCalibration.From(result, 1, _ => 1, imageSize: 64));
     }
 
     [Fact]
-    public void WritingChangesTheHeaderOnlyAndRefusesOnnxFilesAndTheDemo()
+    public void WritingChangesTheHeaderOnlyRecordsTheSideAndRefusesOnnxFilesAndTheDemo()
     {
         string path = Path.Combine(_dir, "m.ckpt");
         var checkpoint = new Checkpoint(new CheckpointInfo { Model = "parnet-n-yolo", ClassNames = ["b", "a"], CategoryIds = [20, 10], ImageSize = 64 });
         checkpoint.Sections[Checkpoint.ModelSection] = [1, 2, 3];
         checkpoint.Save(path);
 
-        var header = ThresholdCalibration.Write(path, new CalibratedThresholds(0.7f, [0.7f, 0.6f]));
-        Assert.Equal("b 0.7, a 0.6 (overall 0.7)", header.DescribeScoreThresholds());
+        Assert.Equal(64, checkpoint.Info.InferenceImageSize); // not calibrated: its trained size
+        var header = ThresholdCalibration.Write(path, new CalibratedThresholds(0.7f, [0.7f, 0.6f], ImageSize: 96));
+        Assert.Equal("b 0.7, a 0.6 (overall 0.7) at 96 px", header.DescribeScoreThresholds());
         var written = Checkpoint.Load(path);
         Assert.Equal((0.7f, 0.6f), (written.Info.ScoreThreshold, written.Info.ScoreThresholdFor(1)));
+        // The thresholds hold at the side they were found at, so the model now runs there.
+        Assert.Equal((96, 96, 64), (written.Info.CalibratedImageSize, written.Info.InferenceImageSize, written.Info.ImageSize));
         Assert.Equal([1, 2, 3], written.Sections[Checkpoint.ModelSection]);
         Assert.Equal(["b", "a"], written.Info.ClassNames);
 

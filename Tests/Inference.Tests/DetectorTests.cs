@@ -11,12 +11,13 @@ public sealed class DetectorTests : TorchTest, IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    string SaveUntrained(int imageSize = 64, bool half = false)
+    string SaveUntrained(int imageSize = 64, bool half = false, int? calibratedAt = null)
     {
         using var model = YoloDetector.Create("parnet-n-yolo", 2);
         var checkpoint = new Checkpoint(new CheckpointInfo
         {
             Model = "parnet-n-yolo", ClassNames = ["circle", "square"], CategoryIds = [1, 2], ImageSize = imageSize,
+            CalibratedImageSize = calibratedAt,
         });
         checkpoint.PutModule(Checkpoint.ModelSection, model, half);
         string path = Path.Combine(_dir, "m.ckpt");
@@ -41,6 +42,22 @@ public sealed class DetectorTests : TorchTest, IDisposable
         // Batched and single runs agree up to float noise (which may reorder near-equal untrained scores).
         Assert.Equal(one[0].Score, batch[0][0].Score, 4);
         Assert.Equal(batch[0].Count, batch[1].Count);
+    }
+
+    [Fact]
+    public void ADetectorRunsWhereItsThresholdsWereCalibratedUnlessToldAnotherSide()
+    {
+        using (var trained = Detector.Load(SaveUntrained(imageSize: 64)))
+            Assert.Equal(64, trained.ImageSize);
+        string calibrated = SaveUntrained(imageSize: 64, calibratedAt: 96);
+        using (var torch = Detector.Load(calibrated))
+            Assert.Equal(96, torch.ImageSize);
+        using (var onnx = Detector.Load(calibrated, new BackendOptions { Kind = BackendKind.Onnx }))
+            Assert.Equal(96, onnx.ImageSize);
+        using (var told = Detector.Load(calibrated, imageSize: 128))
+            Assert.Equal(128, told.ImageSize);
+        var e = Assert.Throws<ArgumentException>(() => Detector.Load(calibrated, imageSize: 100));
+        Assert.Contains("multiples of 32; 100 is not", e.Message);
     }
 
     [Fact]

@@ -29,12 +29,12 @@ public sealed class OnnxRuntimeBackendTests : TorchTest, IDisposable
         return image;
     }
 
-    /// <summary>The demo model exported to <paramref name="file"/> at its trained size.</summary>
+    /// <summary>The demo model exported to <paramref name="file"/> at the side it runs at, as `detect export` does.</summary>
     string ExportDemo(string file, bool dynamic)
     {
         string path = Path.Combine(_dir, file);
         using var torch = TorchDetectorBackend.Load(Detector.ResolveWeights(Detector.DemoName));
-        OnnxExporter.Export(torch.Model, torch.Info, new OnnxExportOptions { ImageSize = torch.Info.ImageSize, Dynamic = dynamic })
+        OnnxExporter.Export(torch.Model, torch.Info, new OnnxExportOptions { ImageSize = torch.Info.InferenceImageSize, Dynamic = dynamic })
             .Save(path);
         return path;
     }
@@ -120,6 +120,20 @@ public sealed class OnnxRuntimeBackendTests : TorchTest, IDisposable
         }
         var e = Assert.Throws<ArgumentException>(() => Detector.Load(onnxFile, new BackendOptions { Kind = BackendKind.Torch }));
         Assert.Contains("--backend onnx", e.Message);
+    }
+
+    [Fact]
+    public void AGraphExportedForOneSideRefusesAnotherAtLoad()
+    {
+        string fixedSize = ExportDemo("fixed.onnx", dynamic: false);
+        using (var detector = Detector.Load(fixedSize))
+        {
+            int side = detector.ImageSize;
+            var e = Assert.Throws<ArgumentException>(() => Detector.Load(fixedSize, imageSize: side + 32));
+            Assert.Equal($"{fixedSize} takes {side}x{side} inputs only (exported without --dynamic); {side + 32}x{side + 32} was asked.", e.Message);
+        }
+        using var dynamic = Detector.Load(ExportDemo("dynamic.onnx", dynamic: true), imageSize: 128);
+        Assert.Equal(128, dynamic.ImageSize);
     }
 
     [Fact]

@@ -54,6 +54,22 @@ public class DetectorAdapterTests
     }
 
     [Fact]
+    public void FramesAreLetterboxedToDetectorImageSizeElseTheModelsOwn()
+    {
+        string weights = TinyCheckpoint();
+        using (var own = ParNetObjectDetector.Load(new DetectorOptions { Weights = weights }))
+            Assert.Equal(128, own.ImageSize);
+        using (var told = ParNetObjectDetector.Load(new DetectorOptions { Weights = weights, ImageSize = 192 }))
+            Assert.Equal(192, told.ImageSize);
+        var e = ServiceOptionsValidator.Validate(new ServiceOptions
+        {
+            Detector = new DetectorOptions { ImageSize = 200 },
+            Cameras = [new CameraOptions { Id = "a", Source = "x.avi" }],
+        });
+        Assert.Equal(["Detect:Detector:ImageSize: must be 0 (the model's own) or a multiple of 32 from 32 to 4096 (got 200)."], e);
+    }
+
+    [Fact]
     public void MissingWeightsAreAConfigurationErrorNamingTheField()
     {
         var e = Assert.Throws<ConfigurationException>(() => ParNetObjectDetector.Load(new DetectorOptions { Weights = "/nonexistent/model.ckpt" }));

@@ -3,7 +3,8 @@
 # on a generated shapes set (6 classes) from the scene model the demo video is rendered with (FRAME_SHARE of the
 # images at the video's 640x480, the rest 320 px squares), reduced to float16 inference weights, then calibrated:
 # `detect val --calibrate` writes the per-class score thresholds that maximise F1 at IoU 0.50 on images it never
-# trained on into the checkpoint, and predict and serve use them. Results: docs/benchmarks.md.
+# trained on into the checkpoint, with the side they were found at (320, the trained one; larger sides start ghost
+# tracks, see docs/benchmarks.md), and predict and serve use them. Results: docs/benchmarks.md.
 # The data is generated from a seed, so the same commands give the same data anywhere. Fresh generated images stand
 # in for augmentation (--no-augment): a 30-epoch run over 1,000 augmented images underfit (train mAP50 = val mAP50).
 # Then bench/detector/video-accuracy.sh measures it frame by frame on a video rendered with another seed.
