@@ -5,8 +5,9 @@ namespace ParNetDetect.Service.Tracking;
 
 /// <summary>
 /// A light ByteTrack-style tracker that confirms objects as Frigate does. Detections (already through the camera's
-/// <see cref="ObjectFilter"/>) are matched to tracks of the same class greedily by IoU with where each track's box
-/// should be now (moved on at its recent velocity), those reaching their class's Confidence first, then the rest, so
+/// <see cref="ObjectFilter"/>) are matched to confirmed tracks first, then what is left to tentative ones, each time
+/// greedily by IoU with where each track's box should be now (moved on at its recent velocity), those reaching their
+/// class's Confidence first, then the rest, so
 /// a confident box wins its track (where it was last seen counts as much, so an object that turned back keeps its
 /// track); what is left is matched by nearness (centre within one box size of either, similar area), so an object too
 /// fast for its boxes to overlap from frame to frame at a low fps keeps its track. One object is one track whatever
@@ -60,11 +61,15 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
             (d.Score >= filter.For(d.ClassIndex)!.Confidence ? _confident : _rest).Add(d);
         _seen.Clear();
         foreach (var t in _tracks) (t.Expected, t.Reach) = (t.ExpectedAt(now), t.ReachAt(now));
-        var unmatched = new List<Track>(_tracks);
+        // Confirmed tracks have the first claim (as in ByteTrack): a tentative track beside an object, started by a
+        // box on part of it, must not take the object's next box and leave its track unseen.
+        var unmatched = _tracks.Where(t => t.Confirmed).ToList();
         var leftover = Match(unmatched, _confident, now, Overlap);
         leftover.AddRange(Match(unmatched, _rest, now, Overlap));
         leftover = Match(unmatched, leftover, now, Nearness);
         leftover = Match(unmatched, leftover, now, Relabelled);
+        var tentative = _tracks.Where(t => !t.Confirmed).ToList();
+        leftover = Match(tentative, Match(tentative, leftover, now, Overlap), now, Nearness);
         leftover.Sort((a, b) => b.Score.CompareTo(a.Score));
         foreach (var det in leftover)
         {

@@ -268,4 +268,21 @@ public class TrackingTests
         Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
         Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(6))).FirstSeen);
     }
+
+    [Fact]
+    public void AConfirmedTrackHasFirstClaimOnItsObjectOverATentativeOneBesideIt()
+    {
+        var tracker = Tracker(new TrackerOptions { MinHits = 2 });
+        var events = new List<TrackEvent>();
+        for (int i = 0; i <= 4; i++) // a square moving 10 px a frame
+            tracker.Update([Box(10 + 10 * i, 40)], 200, 100, At(i), events);
+        // Beside it a low-scoring box (a part of it, or of it and a neighbour) starts a tentative track.
+        tracker.Update([Box(60, 40), Box(62, 48, score: 0.3f)], 200, 100, At(5), events);
+        // The square's next box overlaps that tentative box more than where the square should be: the confirmed
+        // track takes it all the same, and the tentative one, missed, ends.
+        tracker.Update([Box(64, 46)], 200, 100, At(6), events);
+        tracker.Update([Box(76, 46), Box(66, 48, score: 0.8f)], 200, 100, At(7), events);
+        Assert.Equal(["New"], events.Select(e => e.Type.ToString()));
+        Assert.Equal(At(0), Assert.Single(tracker.Confirmed(At(7))).FirstSeen);
+    }
 }
