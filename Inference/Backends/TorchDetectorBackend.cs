@@ -48,6 +48,7 @@ public sealed class TorchDetectorBackend : IDetectorBackend
         if (side <= 0 || side % Strides.Max() != 0)
             throw new ArgumentException($"{Source} takes input sides that are multiples of {Strides.Max()}; {side} is not.");
     }
+
     public YoloDetector Model { get; }
     public Device Device { get; }
 

@@ -28,20 +28,28 @@ public sealed class ParNetObjectDetector : IObjectDetector
     public static ParNetObjectDetector Load(DetectorOptions options)
     {
         TorchRuntime.Initialize(options.Threads, ThreadWaiting);
-        Detector detector;
+        IDetectorBackend backend;
         try
         {
-            detector = Detector.Load(options.Weights, new BackendOptions
+            backend = DetectorBackends.Open(Detector.ResolveWeights(options.Weights), new BackendOptions
             {
                 Kind = options.Backend, Device = options.Device, Threads = options.Threads, ThreadsSpin = false,
                 ClassNames = options.Classes is { Length: > 0 } classes ? classes : null,
-            }, options.ImageSize > 0 ? options.ImageSize : null);
+            });
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or ArgumentException)
         {
             throw new ConfigurationException($"{ServiceOptions.SectionName}:Detector:Weights: {e.Message}");
         }
-        return new ParNetObjectDetector(detector, (float)options.IouThreshold);
+        try
+        {
+            return new ParNetObjectDetector(new Detector(backend, options.ImageSize > 0 ? options.ImageSize : null), (float)options.IouThreshold);
+        }
+        catch (ArgumentException e) // a graph exported for another side
+        {
+            backend.Dispose();
+            throw new ConfigurationException($"{ServiceOptions.SectionName}:Detector:ImageSize: {e.Message}");
+        }
     }
 
     public IReadOnlyList<string> ClassNames => _detector.ClassNames;

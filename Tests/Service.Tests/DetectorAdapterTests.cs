@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using ParNetDetect.DetectionHead;
+using ParNetDetect.Inference.Export;
 using ParNetDetect.Platform;
 using ParNetDetect.Service.Configuration;
 using ParNetDetect.Service.Detectors;
@@ -61,12 +62,18 @@ public class DetectorAdapterTests
             Assert.Equal(128, own.ImageSize);
         using (var told = ParNetObjectDetector.Load(new DetectorOptions { Weights = weights, ImageSize = 192 }))
             Assert.Equal(192, told.ImageSize);
-        var e = ServiceOptionsValidator.Validate(new ServiceOptions
+        var problems = ServiceOptionsValidator.Validate(new ServiceOptions
         {
             Detector = new DetectorOptions { ImageSize = 200 },
             Cameras = [new CameraOptions { Id = "a", Source = "x.avi" }],
         });
-        Assert.Equal(["Detect:Detector:ImageSize: must be 0 (the model's own) or a multiple of 32 from 32 to 4096 (got 200)."], e);
+        Assert.Equal(["Detect:Detector:ImageSize: must be 0 (the model's own) or a multiple of 32 from 32 to 4096 (got 200)."], problems);
+
+        // A graph exported for one side is a configuration error naming the field, before any camera starts.
+        string graph = Path.ChangeExtension(weights, ".onnx");
+        DetectorExport.Export(weights, new ExportSettings(), []).Save(graph);
+        var e = Assert.Throws<ConfigurationException>(() => ParNetObjectDetector.Load(new DetectorOptions { Weights = graph, ImageSize = 192 }));
+        Assert.Equal($"Detect:Detector:ImageSize: {graph} takes 128x128 inputs only (exported without --dynamic); 192x192 was asked.", e.Message);
     }
 
     [Fact]
