@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -65,6 +66,39 @@ public sealed class YoloDetectorTests : TorchTest
         model.Fuse();   // idempotent
         using var again = model.Predict(x);
         Assert.Equal(0f, (again - after).abs().max().item<float>());
+    }
+
+    [Theory]
+    [InlineData("parnet-n-yolo")]
+    [InlineData("parnet-s-yolo")]
+    public void TheChannelsLastDetectorMatchesItsFloat64ReferenceFusedAndUnfused(string name)
+    {
+        // The backbone hands its taps to the neck channels-last, so oneDNN runs the neck in that layout too; float64
+        // convolutions do not go through oneDNN, so the same weights in float64 are the reference.
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var model = YoloDetector.Create(name, numClasses: 3);
+        RandomizeBatchNorm(model);
+        using var reference = YoloDetector.Create(name, numClasses: 3);
+        reference.load_state_dict(model.state_dict());
+        reference.to(ScalarType.Float64);
+        model.eval();
+        reference.eval();
+        var x = rand(1, 3, 96, 64, generator: new Generator(3));
+        var x64 = x.to(ScalarType.Float64);
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var expected = reference.forward(x64);
+            var actual = model.forward(x);
+            for (int level = 0; level < expected.Length; level++)
+            {
+                double scale = expected[level].abs().max().item<double>();
+                double error = (actual[level].to(ScalarType.Float64) - expected[level]).abs().max().item<double>();
+                Assert.True(error <= 1e-4 * Math.Max(1, scale), $"{(pass == 0 ? "unfused" : "fused")} level {level}: max error {error}, scale {scale}");
+            }
+            model.Fuse();
+            reference.Fuse();
+        }
     }
 
     [Fact]
