@@ -5,15 +5,16 @@ namespace ParNetDetect.Service.Tracking;
 
 /// <summary>
 /// A light ByteTrack-style tracker that confirms objects as Frigate does. Detections (already through the camera's
-/// <see cref="ObjectFilter"/>) are matched to confirmed tracks first, then what is left to tentative ones, each time
-/// greedily by IoU with where each track's box should be now (moved on at its recent velocity), those reaching their
-/// class's Confidence first, then the rest, so
+/// <see cref="ObjectFilter"/>) are matched to the confirmed tracks of the same class greedily by IoU with where each
+/// track's box should be now (moved on at its recent velocity), those reaching their class's Confidence first, then the
+/// rest, so
 /// a confident box wins its track (where it was last seen counts as much, so an object that turned back keeps its
 /// track); what is left is matched by nearness (centre within one box size of either, similar area), so an object too
 /// fast for its boxes to overlap from frame to frame at a low fps keeps its track. One object is one track whatever
 /// the detector calls it (<see cref="SameObjectIou"/>): a confirmed track continues through a box of another class on
-/// it, keeping its label, and a second label of an object already tracked starts nothing. Any other unmatched
-/// detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an
+/// it, keeping its label, and a second label of an object already tracked starts nothing. Only then do tentative
+/// tracks take what is left, by IoU and then nearness (a confirmed object's track has the first claim on its box, as in
+/// ByteTrack). Any other unmatched detection starts a tentative track, which ends at its first miss; it is confirmed ("new", and only then given an
 /// id) once it has MinHits detections and the median of its recent scores reaches its class's Threshold, so neither a
 /// one-frame flicker nor a steady low-scoring ghost becomes an object. A confirmed track reports zone changes ("entered", "left"),
 /// "update" when its best median score rises by <see cref="TopScoreStep"/> or it becomes or stops being stationary,
