@@ -39,7 +39,7 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
     public const float SameObjectIou = 0.6f;
 
     readonly List<Track> _tracks = new();
-    readonly List<Track> _seen = new();
+    readonly List<Track> _seen = new(), _unmatchedConfirmed = new(), _unmatchedTentative = new();
     readonly List<Detection> _confident = new(), _rest = new();
     readonly List<(float Affinity, int Track, int Detection)> _pairs = new();
     long _nextId = 1;
@@ -64,13 +64,14 @@ public sealed class ObjectTracker(TrackerOptions options, IReadOnlyList<PolygonZ
         foreach (var t in _tracks) (t.Expected, t.Reach) = (t.ExpectedAt(now), t.ReachAt(now));
         // Confirmed tracks have the first claim (as in ByteTrack): a tentative track beside an object, started by a
         // box on part of it, must not take the object's next box and leave its track unseen.
-        var unmatched = _tracks.Where(t => t.Confirmed).ToList();
-        var leftover = Match(unmatched, _confident, now, Overlap);
-        leftover.AddRange(Match(unmatched, _rest, now, Overlap));
-        leftover = Match(unmatched, leftover, now, Nearness);
-        leftover = Match(unmatched, leftover, now, Relabelled);
-        var tentative = _tracks.Where(t => !t.Confirmed).ToList();
-        leftover = Match(tentative, Match(tentative, leftover, now, Overlap), now, Nearness);
+        _unmatchedConfirmed.Clear();
+        _unmatchedTentative.Clear();
+        foreach (var t in _tracks) (t.Confirmed ? _unmatchedConfirmed : _unmatchedTentative).Add(t);
+        var leftover = Match(_unmatchedConfirmed, _confident, now, Overlap);
+        leftover.AddRange(Match(_unmatchedConfirmed, _rest, now, Overlap));
+        leftover = Match(_unmatchedConfirmed, leftover, now, Nearness);
+        leftover = Match(_unmatchedConfirmed, leftover, now, Relabelled);
+        leftover = Match(_unmatchedTentative, Match(_unmatchedTentative, leftover, now, Overlap), now, Nearness);
         leftover.Sort((a, b) => b.Score.CompareTo(a.Score));
         foreach (var det in leftover)
         {
