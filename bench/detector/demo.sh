@@ -10,7 +10,7 @@
 # Then bench/detector/video-accuracy.sh measures it frame by frame on a video rendered with another seed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-EPOCHS=${EPOCHS:-10}
+EPOCHS=${EPOCHS:-15}
 FRAME_SHARE=${FRAME_SHARE:-0.3}
 ./detect synth --out runs/demo-data --images 3000 --val-images 100 --size 320 --frame-share "$FRAME_SHARE" --seed 0 --force
 ./detect train --data runs/demo-data --model parnet-n-yolo --epochs "$EPOCHS" --img 320 --batch 8 --nominal-batch 8 \
