@@ -18,9 +18,10 @@ public sealed class SlurmBatchTests(LocalSlurmCluster cluster) : IClassFixture<L
     {
         Skip.If(cluster.SkipReason != null, cluster.SkipReason);
         string single = Out("single-metrics.json");
-        ProcessRun.Detect("val", "--data", cluster.Data, "--weights", "demo", "--json", single).Ok("detect val");
+        // Batches of 4: the 12 images are three whole batches, one per task.
+        ProcessRun.Detect("val", "--data", cluster.Data, "--weights", "demo", "--batch", "4", "--json", single).Ok("detect val");
 
-        var (array, merge) = cluster.Submit("submit-val.sh", null, cluster.Data, "demo", Out("val"), "--shards", "3");
+        var (array, merge) = cluster.Submit("submit-val.sh", null, cluster.Data, "demo", Out("val"), "--shards", "3", "--", "--batch", "4");
         var states = await cluster.WaitForJobs(array, merge);
 
         Assert.Equal([$"{array}_0", $"{array}_1", $"{array}_2", merge], states.Keys.Order());
