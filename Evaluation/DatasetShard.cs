@@ -8,8 +8,8 @@ namespace ParNetDetect.Evaluation;
 /// (<see cref="WorkBalancedPartition"/> over the batches' <see cref="ImageWork"/>, from the sizes the annotations
 /// give), so n processes with `--shard 1/n` ... `--shard n/n` cover every image exactly once and finish at about the
 /// same time even where image sizes differ. Whole batches, because a convolution's float sums can depend on the batch
-/// it runs in: each image is detected beside the same images as in one process, so the parts give its scores to the
-/// last bit.
+/// it runs in: each image is detected beside the same images as in one process, so parts run with its thread count
+/// give its scores to the last bit.
 /// </summary>
 public sealed class DatasetShard : IDetectionDataset
 {

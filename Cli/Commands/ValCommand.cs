@@ -40,7 +40,7 @@ public static class ValCommand
             them unless given --conf; it evaluates with NMS as predict runs it (IoU 0.45, best class per box).
             An exported .onnx file is not calibrated in place: calibrate its checkpoint and export it again.
             --shard i/n evaluates only the i-th of n contiguous parts of equal work (image count and size), cut between
-            whole batches (give every part the same --batch) so the parts score each image as one process does; it needs
+            whole batches (give every part the same --batch and CPUs) so the parts score each image as one process; it needs
             --save-json; --shard auto takes i/n from a Slurm array task or a Kubernetes Indexed Job (docs/cluster.md).
             --merge then evaluates the parts' files, listed in shard order, together (with --data, --split and the output
             options); a missing part is an error naming its shard. An existing output file is only replaced with --force;
