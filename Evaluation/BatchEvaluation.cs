@@ -31,13 +31,17 @@ public static class BatchEvaluation
             throw new InvalidDataException(
                 $"{options.Data} (split {options.Split}) has {full.ClassNames.Count} classes [{string.Join(", ", full.ClassNames.Take(6))}...] but " +
                 $"{detector.Source} was trained on {detector.ClassNames.Count} [{string.Join(", ", detector.ClassNames.Take(6))}...].");
-        IDetectionDataset dataset = options.Shard is { } sh ? new DatasetShard(full, sh.Shard, options.BatchSize) : full;
-        if (options.Shard is { } idle && dataset.Count == 0)
+        IDetectionDataset dataset = full;
+        if (options.Shard is { } sh)
         {
-            // More tasks than whole batches: an empty part, so the merge still finds one from every task.
-            CocoResultsFile.Save(options.SaveJson!, []);
-            log.WriteLine($"shard {idle.Shard} ({idle.Origin}): no whole batch of {options.BatchSize} falls to it; wrote an empty {options.SaveJson}.");
-            return;
+            dataset = new DatasetShard(full, sh.Shard, options.BatchSize);
+            if (dataset.Count == 0)
+            {
+                // More tasks than whole batches: an empty part, so the merge still finds one from every task.
+                CocoResultsFile.Save(options.SaveJson!, []);
+                log.WriteLine($"shard {sh.Shard} ({sh.Origin}): no whole batch of {options.BatchSize} falls to it; wrote an empty {options.SaveJson}.");
+                return;
+            }
         }
         int size = detector.ImageSize;
         var detect = options.Detect;

@@ -24,8 +24,12 @@ static class ProcessRun
     }
 
     /// <summary>The detect program built beside the tests.</summary>
-    public static Result Detect(params string[] args) =>
-        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "detect.dll"), .. args]);
+    public static string DetectDll => Path.Combine(AppContext.BaseDirectory, "detect.dll");
+
+    public static Result Detect(params string[] args) => Run("dotnet", [DetectDll, .. args]);
+
+    /// <summary>detect pinned to one CPU, as a Slurm task with --cpus-per-task 1 runs.</summary>
+    public static Result DetectOnOneCpu(params string[] args) => Run("taskset", ["-c", "0", "dotnet", DetectDll, .. args]);
 
     /// <summary>Runs and fails the test, with the output, unless the exit code is 0.</summary>
     public static Result Ok(this Result result, string what)

@@ -52,7 +52,7 @@ public sealed partial class LocalSlurmCluster : IDisposable
     public string DetectWrapper(string name, string before)
     {
         string path = Path.Combine(Directory, name);
-        File.WriteAllText(path, $"#!/bin/sh\n{before}\nexec dotnet '{Path.Combine(AppContext.BaseDirectory, "detect.dll")}' \"$@\"\n");
+        File.WriteAllText(path, $"#!/bin/sh\n{before}\nexec dotnet '{ProcessRun.DetectDll}' \"$@\"\n");
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }

@@ -20,8 +20,7 @@ public sealed class SlurmBatchTests(LocalSlurmCluster cluster) : IClassFixture<L
         string single = Out("single-metrics.json");
         // Batches of 4: the 12 images are three whole batches, one per task. One process on one CPU, as each task
         // runs (--cpus-per-task 1): libtorch's float sums can depend on its thread count as on the batch.
-        ProcessRun.Run("taskset", ["-c", "0", "dotnet", Path.Combine(AppContext.BaseDirectory, "detect.dll"),
-            "val", "--data", cluster.Data, "--weights", "demo", "--batch", "4", "--json", single]).Ok("detect val");
+        ProcessRun.DetectOnOneCpu("val", "--data", cluster.Data, "--weights", "demo", "--batch", "4", "--json", single).Ok("detect val");
 
         var (array, merge) = cluster.Submit("submit-val.sh", null, cluster.Data, "demo", Out("val"), "--shards", "3", "--", "--batch", "4");
         var states = await cluster.WaitForJobs(array, merge);
