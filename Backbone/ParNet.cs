@@ -93,8 +93,8 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
     public bool IsFused => final_down.IsFused;
 
     /// <summary>
-    /// x: (N, 3, H, W) -> taps P3 (N, p2, H/8, W/8), P4 (N, p3, H/16, W/16), P5 (N, p4, H/32, W/32), contiguous NCHW
-    /// whatever the internal layout (<see cref="ParNetOptions.ChannelsLast"/>).
+    /// x: (N, 3, H, W) -> taps P3 (N, p2, H/8, W/8), P4 (N, p3, H/16, W/16), P5 (N, p4, H/32, W/32), in the backbone's
+    /// layout (<see cref="ParNetOptions.ChannelsLast"/>): a detector's neck then convolves them without reordering.
     /// </summary>
     public ParNetFeatures ForwardFeatures(Tensor x)
     {
@@ -111,10 +111,8 @@ public sealed class ParNet : nn.Module<Tensor, Tensor>
 
         using var merged8 = stream1_down.forward(stream1);
         using var merged16 = fusion[0].forward(p3, merged8);
-        using var p4 = fusion[1].forward(stream3, merged16);
-        using var p5 = final_down.forward(p4);
-        using (p3)
-            return new ParNetFeatures(p3.contiguous(), p4.contiguous(), p5.contiguous());
+        var p4 = fusion[1].forward(stream3, merged16);
+        return new ParNetFeatures(p3, p4, final_down.forward(p4));
     }
 
     static Tensor RunStream(ModuleList<RepVggSseBlock> blocks, Tensor x)

@@ -20,8 +20,9 @@ public sealed record ParNetOptions
     public double Dropout { get; init; }
 
     /// <summary>
-    /// Run the activations channels-last (NHWC memory) internally, the layout oneDNN's CPU convolutions work in
-    /// (default; measured in docs/benchmarks.md). Inputs and taps are ordinary NCHW tensors either way.
+    /// Run the activations channels-last (NHWC memory), the layout oneDNN's CPU convolutions work in (default; measured
+    /// in docs/benchmarks.md). Inputs are ordinary NCHW tensors either way; the taps come out in this layout, (N, C, H, W)
+    /// shapes with NHWC strides, so what convolves them next needs no reorder (`.contiguous()` gives NCHW memory).
     /// </summary>
     public bool ChannelsLast { get; init; } = true;
 

@@ -124,7 +124,7 @@ public static class StateDictFile
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         string temp = full + ".partial";
-        // Files hold dense tensors: a view or a channels-last tensor is written as its values.
+        // Files hold dense tensors: a view or a channels-last tensor (a ParNet tap) is written as its values.
         var dict = stateDict.ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
         try
         {

@@ -47,15 +47,17 @@ public sealed class WeightsTests : IDisposable
     [InlineData("t.dat")]
     [InlineData("t.pt")]
     [InlineData("t.safetensors")]
-    public void ChannelsLastTensorsAndViewsAreWrittenAsTheirValues(string file)
+    public void ChannelsLastTapsAndViewsAreWrittenAsTheirValues(string file)
     {
         using var scope = NewDisposeScope();
-        var channelsLast = randn(1, 4, 3, 5, generator: new Generator(5)).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        using var _ = no_grad();
+        using var model = RandomModel(fused: true);
+        var taps = model.ForwardFeatures(randn(1, 3, 64, 64, generator: new Generator(5)));
         var transposed = arange(6f).view(2, 3).t();
         string path = Path.Combine(dir, file);
-        StateDictFile.Write(path, new Dictionary<string, Tensor> { ["cl"] = channelsLast, ["t"] = transposed });
+        StateDictFile.Write(path, new Dictionary<string, Tensor> { ["p4"] = taps.P4, ["t"] = transposed });
         var read = StateDictFile.Read(path);
-        Assert.True(read["cl"].allclose(channelsLast, rtol: 0, atol: 0));
+        Assert.True(read["p4"].allclose(taps.P4, rtol: 0, atol: 0));
         Assert.True(read["t"].allclose(transposed, rtol: 0, atol: 0));
     }
 

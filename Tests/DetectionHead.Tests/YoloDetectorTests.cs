@@ -71,10 +71,10 @@ public sealed class YoloDetectorTests : TorchTest
     [Theory]
     [InlineData("parnet-n-yolo")]
     [InlineData("parnet-s-yolo")]
-    public void TheDetectorMatchesItsFloat64ReferenceFusedAndUnfused(string name)
+    public void TheChannelsLastDetectorMatchesItsFloat64ReferenceFusedAndUnfused(string name)
     {
-        // float64 convolutions do not go through oneDNN, so the same weights in float64 are the reference for the
-        // float32 path (channels-last backbone, NCHW neck) on whatever CPU runs this.
+        // The backbone hands its taps to the neck channels-last, so oneDNN runs the neck in that layout too; float64
+        // convolutions do not go through oneDNN, so the same weights in float64 are the reference.
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         using var model = YoloDetector.Create(name, numClasses: 3);

@@ -190,7 +190,7 @@ class ParNet(nn.Module):
         self.head = Head(p4, num_classes, dropout) if num_classes else None
 
     def forward_features(self, x, channels_last=False):
-        """Taps P3, P4, P5 as contiguous NCHW; channels_last runs the activations NHWC inside, as the C# model does."""
+        """Taps P3, P4, P5; channels_last runs the activations NHWC and returns the taps so, as the C# model does."""
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
         x4 = self.inits[0](x)
@@ -200,7 +200,7 @@ class ParNet(nn.Module):
         merged = self.downsamples_2[1]((p3, self.downsamples_2[0](s1)))
         p4 = self.combine[:3]((s3, merged))
         p5 = self.combine[3](p4)
-        return p3.contiguous(), p4.contiguous(), p5.contiguous()
+        return p3, p4, p5
 
     def forward(self, x):
         p5 = self.forward_features(x)[2]
